@@ -1,0 +1,44 @@
+import { protocolName } from "@atv/cli";
+import { FakeAppleTV } from "@atv/core/fake";
+import type { Protocol } from "@atv/interface";
+import type { FakeOptions } from "./options.js";
+
+/** Serves until SIGINT or SIGTERM; one JSON line per event on standard output. */
+export async function serve(options: FakeOptions): Promise<number> {
+  // Listen for the signals before saying "ready": whoever reads that line may signal at once.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  const device = await FakeAppleTV.start({
+    address: options.address,
+    mdnsPort: options.mdnsPort,
+    name: options.name,
+    pin: options.pin,
+    profile: options.profile,
+  });
+  emit({
+    event: "ready",
+    name: device.name,
+    address: device.address,
+    mdns_port: device.mdnsPort,
+    profile: device.profile,
+    identifier: device.identifier,
+    identifiers: Object.fromEntries(
+      Object.entries(device.identifiers).map(([p, id]) => [
+        protocolName(Number(p) as Protocol),
+        id,
+      ]),
+    ),
+    services: device.services.map((s) => ({ protocol: protocolName(s.protocol), port: s.port })),
+  });
+
+  await stopRequested;
+  await device.close();
+  emit({ event: "stopped" });
+  return 0;
+}
+
+function emit(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}

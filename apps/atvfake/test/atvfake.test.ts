@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { scan } from "@atv/core";
+import { describe, expect, it } from "vitest";
+import { assertBuilt, binPath, runCli } from "../../../scripts/cli-test-support.js";
+
+function startFake(args: string[]) {
+  assertBuilt("atvfake");
+  const child = spawn(process.execPath, [binPath("atvfake"), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const events: Record<string, unknown>[] = [];
+  const lines = createInterface({ input: child.stdout });
+  const waiters: Array<() => void> = [];
+  lines.on("line", (line) => {
+    events.push(JSON.parse(line));
+    for (const w of waiters.splice(0)) w();
+  });
+  const next = (name: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const check = () => {
+        const found = events.find((e) => e.event === name);
+        if (found) resolve(found);
+        else waiters.push(check);
+      };
+      check();
+    });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, next, exit };
+}
+
+describe("atvfake", () => {
+  it("serves a device that scans find, and stops cleanly on SIGTERM", async () => {
+    const fake = startFake(["--mdns-port", "0", "--name", "Fake Den", "--pin", "4321"]);
+    const ready = await fake.next("ready");
+    expect(ready).toMatchObject({
+      event: "ready",
+      name: "Fake Den",
+      address: "127.0.0.1",
+      profile: "tvos14",
+    });
+    const services = ready.services as Array<{ protocol: string; port: number }>;
+    expect(services.map((s) => s.protocol).sort()).toEqual(["airplay", "companion", "mrp", "raop"]);
+
+    const [device] = await scan({
+      hosts: ["127.0.0.1"],
+      mdnsPort: Number(ready.mdns_port),
+      timeout: 10_000,
+    });
+    expect(device?.name).toBe("Fake Den");
+    expect(device?.identifier).toBe(ready.identifier);
+    expect(Object.values(ready.identifiers as object).sort()).toEqual(
+      [...(device?.allIdentifiers ?? [])].sort(),
+    );
+
+    fake.child.kill("SIGTERM");
+    expect(await fake.next("stopped")).toEqual({ event: "stopped" });
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("stops on SIGINT too", async () => {
+    const fake = startFake(["--mdns-port", "0", "--profile", "atv3"]);
+    const ready = await fake.next("ready");
+    expect((ready.services as Array<{ protocol: string }>).map((s) => s.protocol)).toContain(
+      "dmap",
+    );
+    fake.child.kill("SIGINT");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it.each([
+    [["--profile", "tvos99"], "invalid choice"],
+    [["--pin", "abcd"], "--pin"],
+    [["--address", "example"], "--address"],
+    [["extra"], "Unexpected argument"],
+  ])("rejects %j with usage and exit code 2", async (args, message) => {
+    const { code, stderr } = await runCli("atvfake", args);
+    expect(code).toBe(2);
+    expect(stderr).toContain("usage: atvfake");
+    expect(stderr).toContain(message);
+  });
+});

@@ -1,0 +1,66 @@
+import { appendFileSync } from "node:fs";
+import { type DebugLogger, protocolName, scriptOutput, streamLogger } from "@atv/cli";
+import { type AppleTV, DeviceModel, enumName, OperatingSystem, scan } from "@atv/core";
+import type { ScriptOptions } from "./options.js";
+
+/**
+ * Runs one command and prints one JSON line for it, as pyatv's atvscript does; failures
+ * are printed as a "failure" line too (exit code 0), so scripts only parse JSON.
+ */
+export async function runCommand(options: ScriptOptions): Promise<number> {
+  let result: Record<string, unknown>;
+  try {
+    result = await dispatch(options);
+  } catch (error) {
+    result = scriptOutput({ success: false, exception: error });
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
+async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
+  if (options.command === "scan") return scanDevices(options);
+  const devices = await scan(scanOptions(options, options.id));
+  if (devices.length === 0) return scriptOutput({ success: false, error: "device_not_found" });
+  return scriptOutput({ success: false, error: "unsupported_command" });
+}
+
+async function scanDevices(options: ScriptOptions): Promise<Record<string, unknown>> {
+  const devices = await scan(scanOptions(options, undefined));
+  return scriptOutput({ success: true, values: { devices: devices.map(deviceJson) } });
+}
+
+function scanOptions(options: ScriptOptions, identifier: string[] | undefined) {
+  return {
+    hosts: options.scanHosts,
+    identifier,
+    protocol: options.scanProtocols ?? options.protocol,
+    timeout: options.scanTimeout * 1000,
+    mdnsPort: options.mdnsPort,
+    logger: options.debug ? fileLogger() : undefined,
+  };
+}
+
+/** One device in pyatv's atvscript scan layout. */
+export function deviceJson(device: AppleTV): Record<string, unknown> {
+  const info = device.deviceInfo;
+  return {
+    name: device.name,
+    address: device.address,
+    identifier: device.identifier ?? null,
+    all_identifiers: device.allIdentifiers,
+    device_info: {
+      mac: info.mac ?? null,
+      model: enumName(DeviceModel, info.model),
+      model_str: info.modelStr,
+      operating_system: enumName(OperatingSystem, info.operatingSystem),
+      version: info.version ?? null,
+    },
+    services: device.services.map((s) => ({ protocol: protocolName(s.protocol), port: s.port })),
+  };
+}
+
+/** --debug writes to atvscript.log, so standard output stays pure JSON (as pyatv). */
+function fileLogger(): DebugLogger {
+  return streamLogger("atvscript", (line) => appendFileSync("atvscript.log", line));
+}

@@ -1,0 +1,80 @@
+import { FakeAppleTV } from "@atv/core/fake";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../scripts/cli-test-support.js";
+
+describe("atvscript", () => {
+  let fake: FakeAppleTV;
+  beforeAll(async () => {
+    fake = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+  });
+  afterAll(() => fake.close());
+
+  it("prints one JSON line with pyatv's scan layout", async () => {
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "scan",
+    ]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0] ?? "");
+    expect(Object.keys(out)).toEqual(["result", "datetime", "devices"]);
+    expect(out.result).toBe("success");
+    expect(out.datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d$/);
+    expect(out.devices).toEqual([
+      {
+        name: fake.name,
+        address: "127.0.0.1",
+        identifier: fake.identifier,
+        all_identifiers: expect.arrayContaining(Object.values(fake.identifiers)),
+        device_info: {
+          mac: fake.identity.mac,
+          model: "Gen4K",
+          model_str: "Apple TV 4K",
+          operating_system: "TvOS",
+          version: "14.7",
+        },
+        services: expect.arrayContaining([
+          { protocol: "mrp", port: expect.any(Number) },
+          { protocol: "airplay", port: expect.any(Number) },
+          { protocol: "companion", port: expect.any(Number) },
+          { protocol: "raop", port: expect.any(Number) },
+        ]),
+      },
+    ]);
+    expect(out.devices[0].services).toHaveLength(4);
+  });
+
+  it("answers a command for a device it cannot find with device_not_found", async () => {
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "-i",
+      "nope",
+      "-t",
+      "1",
+      "play",
+    ]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ result: "failure", error: "device_not_found" });
+  });
+
+  it.each([
+    [["scan", "extra"], "unrecognized arguments"],
+    [["--output", "yaml", "scan"], "Valid formats are: json"],
+    [["--protocol", "nope", "scan"], "Valid protocols"],
+    [[], "required: command"],
+  ])("rejects bad options %j with usage and exit code 2", async (args, message) => {
+    const { code, stderr, stdout } = await runCli("atvscript", args);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("usage: atvscript");
+    expect(stderr).toContain(message);
+  });
+});

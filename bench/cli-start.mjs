@@ -1,0 +1,49 @@
+// Cold start of the CLIs: a new Node process per run, as a user's shell starts it.
+import { spawnSync } from "node:child_process";
+import { bins, startFake } from "../scripts/fake-process.mjs";
+import { median, timeMs } from "./stats.mjs";
+
+const RUNS = 15;
+
+function coldRun(bin, args) {
+  return timeMs(() => {
+    const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed: ${result.stderr}`);
+  });
+}
+
+async function medianOf(bin, args) {
+  await coldRun(bin, args); // warm the file cache, as any second run on a machine is
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await coldRun(bin, args));
+  return median(samples);
+}
+
+export async function benchCliStart() {
+  const rows = [];
+  rows.push({
+    name: "`atvremote --help`, cold start",
+    value: await medianOf(bins.atvremote, ["--help"]),
+    unit: "ms",
+    target: "< 100 ms (pyatv: 640 ms)",
+  });
+  rows.push({
+    name: "`atvscript --help`, cold start",
+    value: await medianOf(bins.atvscript, ["--help"]),
+    unit: "ms",
+    target: "< 100 ms",
+  });
+  const fake = await startFake();
+  try {
+    const scanArgs = ["-s", "127.0.0.1", "--mdns-port", String(fake.ready.mdns_port), "scan"];
+    rows.push({
+      name: "`atvscript -s 127.0.0.1 scan` against atvfake, cold, end to end",
+      value: await medianOf(bins.atvscript, scanArgs),
+      unit: "ms",
+      target: "< 150 ms",
+    });
+  } finally {
+    await fake.stop();
+  }
+  return rows;
+}

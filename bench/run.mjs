@@ -1,0 +1,31 @@
+// Runs every benchmark and prints a Markdown table; with --write-readme it also puts the
+// table between the bench markers in README.md. Benchmarks measure, they never fail on a time.
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { benchCliStart } from "./cli-start.mjs";
+import { benchScan } from "./scan.mjs";
+
+const rows = [...(await benchCliStart()), ...(await benchScan())];
+
+const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;
+const table = [
+  "| measure | result | target |",
+  "| --- | --- | --- |",
+  ...rows.map((r) => `| ${r.name} | ${r.value.toFixed(1)} ${r.unit} | ${r.target} |`),
+].join("\n");
+const text = `${header}\n\n${table}\n`;
+console.log(text);
+
+if (process.argv.includes("--write-readme")) {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error("README.md has no bench markers");
+  writeFileSync(
+    new URL("../README.md", import.meta.url),
+    `${readme.slice(0, from + start.length)}\n${text}${readme.slice(to)}`,
+  );
+  console.log("README.md updated.");
+}

@@ -1,0 +1,5 @@
+export {
+  type CompanionFakeIdentity,
+  companionAnnouncement,
+  type ServiceAnnouncement,
+} from "./announcement.js";

@@ -1,0 +1,6 @@
+export {
+  FakeAppleTV,
+  type FakeAppleTVOptions,
+  type FakeServiceInfo,
+} from "./fake-apple-tv.js";
+export { FAKE_PROFILES, type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+
+/** The kinds of device the fake can be. */
+export const FAKE_PROFILES = ["tvos14", "tvos17", "atv3"] as const;
+export type FakeProfile = (typeof FAKE_PROFILES)[number];
+
+/** What a device's announcements say about it (the protocol fakes' identity fields). */
+export interface FakeIdentity {
+  readonly name: string;
+  /** Model identifier, e.g. "AppleTV6,2". */
+  readonly model: string;
+  /** Apple's internal board name, announced by _device-info._tcp, e.g. "J105aAP". */
+  readonly internalName: string;
+  readonly osVersion: string;
+  readonly buildNumber: string;
+  readonly mac: string;
+  readonly publicKey: string;
+  readonly mrpIdentifier: string;
+  readonly airplayPairingIdentity: string;
+  readonly systemPairingIdentity: string;
+  readonly airplayGroupId: string;
+  readonly bluetoothAddress: string;
+  readonly dmapIdentifier: string;
+  readonly homeSharingId?: string;
+}
+
+interface ProfileFacts {
+  readonly defaultName: string;
+  readonly model: string;
+  readonly internalName: string;
+  readonly osVersion: string;
+  readonly buildNumber: string;
+  readonly homeSharing: boolean;
+}
+
+// Builds that pyatv's version table knows, so scans report a version for them.
+const PROFILE_FACTS: Record<FakeProfile, ProfileFacts> = {
+  tvos14: {
+    defaultName: "Living Room",
+    model: "AppleTV6,2",
+    internalName: "J105aAP",
+    osVersion: "14.7",
+    buildNumber: "18M60",
+    homeSharing: false,
+  },
+  tvos17: {
+    defaultName: "Bedroom",
+    model: "AppleTV11,1",
+    internalName: "J305AP",
+    osVersion: "17.4",
+    buildNumber: "21L227",
+    homeSharing: false,
+  },
+  atv3: {
+    defaultName: "Kitchen",
+    model: "AppleTV3,2",
+    internalName: "J33IAP",
+    osVersion: "8.4.4",
+    buildNumber: "12H847",
+    homeSharing: true,
+  },
+};
+
+/**
+ * The identity of a fake device of `profile` named `name`. Identifiers are derived from
+ * the name, profile and address, so they are stable from run to run (tests can rely on
+ * them) yet differ between two fakes on one machine.
+ */
+export function fakeIdentity(profile: FakeProfile, address: string, name?: string): FakeIdentity {
+  const facts = PROFILE_FACTS[profile];
+  const deviceName = name ?? facts.defaultName;
+  const seed = createHash("sha256").update(`${profile}\0${address}\0${deviceName}`).digest();
+  const hex = seed.toString("hex").toUpperCase();
+  const uuid = (offset: number) => {
+    const h = createHash("sha256").update(seed).update(String(offset)).digest("hex").toUpperCase();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  };
+  // A locally administered unicast MAC (bit 1 of the first octet set, bit 0 clear).
+  const macBytes = [...seed.subarray(0, 6)];
+  macBytes[0] = ((macBytes[0] ?? 0) & 0xfc) | 0x02;
+  const mac = macBytes.map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
+  return {
+    name: deviceName,
+    model: facts.model,
+    internalName: facts.internalName,
+    osVersion: facts.osVersion,
+    buildNumber: facts.buildNumber,
+    mac,
+    publicKey: createHash("sha256").update(seed).update("pk").digest("hex"),
+    mrpIdentifier: uuid(1),
+    airplayPairingIdentity: uuid(2),
+    systemPairingIdentity: uuid(3),
+    airplayGroupId: uuid(4),
+    bluetoothAddress: mac.replace(/^..:/, "5A:"),
+    dmapIdentifier: hex.slice(0, 16),
+    ...(facts.homeSharing ? { homeSharingId: uuid(5) } : {}),
+  };
+}

@@ -1,0 +1,29 @@
+import { airplayScanPlugin } from "@atv/airplay";
+import { companionScanPlugin } from "@atv/companion";
+import { dmapScanPlugin } from "@atv/dmap";
+import type { Protocol, ProtocolScanPlugin } from "@atv/interface";
+import { mrpScanPlugin } from "@atv/mrp";
+import { raopScanPlugin } from "@atv/raop";
+
+/**
+ * Every built-in protocol. Core's generic code works over this list and nothing else.
+ * The order is pyatv's, so the service types spread over query packets as pyatv's do.
+ */
+export const BUILT_IN_PROTOCOLS: readonly ProtocolScanPlugin[] = [
+  airplayScanPlugin,
+  companionScanPlugin,
+  dmapScanPlugin,
+  mrpScanPlugin,
+  raopScanPlugin,
+];
+
+/** The plugins for `protocols` (all when undefined or empty). */
+export function selectProtocols(
+  protocols: Protocol | Iterable<Protocol> | undefined,
+  from: readonly ProtocolScanPlugin[] = BUILT_IN_PROTOCOLS,
+): ProtocolScanPlugin[] {
+  if (protocols === undefined) return [...from];
+  const wanted = new Set(typeof protocols === "number" ? [protocols] : protocols);
+  if (wanted.size === 0) return [...from];
+  return from.filter((plugin) => wanted.has(plugin.protocol));
+}

@@ -1,0 +1,5 @@
+export {
+  type DmapFakeIdentity,
+  dmapAnnouncements,
+  type ServiceAnnouncement,
+} from "./announcement.js";

@@ -1,0 +1,6 @@
+export {
+  DMAP_SERVICE_TYPE,
+  dmapScanPlugin,
+  HOMESHARING_SERVICE_TYPE,
+  HSCP_SERVICE_TYPE,
+} from "./scan.js";

@@ -1,0 +1,30 @@
+import type { Service } from "../service.js";
+import type { AbortOptions } from "./common.js";
+
+/** Told about the connection to a device (pyatv's DeviceListener). */
+export interface DeviceListener {
+  /** The connection was lost unexpectedly. */
+  connectionLost(error: Error): void;
+  /** The connection was closed on purpose. */
+  connectionClosed(): void;
+}
+
+/**
+ * One pairing attempt with one service (pyatv's PairingHandler): `begin()`, then `pin()`
+ * with the code the device shows (or have the device ask for the code we chose), then
+ * `finish()`. On success the service carries the new credentials. Always `close()` it.
+ */
+export interface PairingHandler {
+  /** The service being paired; it receives the credentials. */
+  readonly service: Service;
+  /** True when the device shows the PIN and the user types it here; false the other way round. */
+  readonly deviceProvidesPin: boolean;
+  /** True once pairing succeeded. */
+  readonly hasPaired: boolean;
+  begin(opts?: AbortOptions): Promise<void>;
+  /** The PIN to use, as a number or as typed (leading zeros matter for some protocols). */
+  pin(code: number | string): void;
+  finish(opts?: AbortOptions): Promise<void>;
+  /** Releases what pairing holds (sockets, a published service). */
+  close(opts?: AbortOptions): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export { type MrpFakeIdentity, mrpAnnouncement, type ServiceAnnouncement } from "./announcement.js";

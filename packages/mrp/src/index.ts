@@ -1,0 +1,1 @@
+export { isMrpSupportedBuild, MRP_SERVICE_TYPE, mrpScanPlugin } from "./scan.js";

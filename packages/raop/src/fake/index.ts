@@ -1,0 +1,1 @@
+export { type RaopFakeIdentity, raopAnnouncement } from "./announcement.js";

@@ -1,0 +1,275 @@
+// Multicast only ever runs inside a private network namespace (`unshare -rn`), where the
+// only interface is a fresh loopback: nothing can reach the machine's real networks. Run
+// normally, this file re-executes itself under unshare and checks that every test in
+// there passed.
+import { spawnSync } from "node:child_process";
+import { createSocket, type Socket } from "node:dgram";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type DnsMessage, decodeMessage, encodeMessage } from "./codec.js";
+import { multicastBrowse } from "./multicast-browse.js";
+import { ZeroconfResponder } from "./responder.js";
+import { createStats } from "./stats.js";
+import {
+  AIRPLAY_TYPE,
+  appleTvResponse,
+  DEVICE_INFO_TYPE,
+  MRP_TYPE,
+  sleepProxyResponse,
+} from "./test-fixtures.js";
+import { RecordType } from "./wire.js";
+
+const NAMESPACE_ENV = "ATV_ZEROCONF_IN_NETNS";
+const IN_NAMESPACE = process.env[NAMESPACE_ENV] === "1";
+const GROUP = "224.0.0.251";
+const SERVICE_TYPES = [MRP_TYPE, AIRPLAY_TYPE, DEVICE_INFO_TYPE];
+
+function canUnshare(): boolean {
+  return spawnSync("unshare", ["-rn", "true"], { stdio: "ignore" }).status === 0;
+}
+
+if (IN_NAMESPACE) {
+  describe("multicast in a private network namespace", namespaceTests);
+} else if (canUnshare()) {
+  it("passes every multicast test inside `unshare -rn`", { timeout: 90_000 }, () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+    const vitest = join(root, "node_modules/vitest/vitest.mjs");
+    expect(existsSync(vitest)).toBe(true);
+    const out = mkdtempSync(join(tmpdir(), "atv-zeroconf-netns-"));
+    const report = join(out, "report.json");
+    try {
+      const file = relative(root, fileURLToPath(import.meta.url));
+      const run = spawnSync(
+        "unshare",
+        [
+          "-rn",
+          "sh",
+          "-c",
+          'ip link set lo up && exec "$@"',
+          "sh",
+          process.execPath,
+          vitest,
+          "run",
+          file,
+          "--reporter=json",
+          `--outputFile=${report}`,
+        ],
+        { cwd: root, env: { ...process.env, [NAMESPACE_ENV]: "1" }, encoding: "utf8" },
+      );
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const result = JSON.parse(readFileSync(report, "utf8")) as {
+        numPassedTests: number;
+        numFailedTests: number;
+        numPendingTests: number;
+        numTodoTests: number;
+      };
+      expect(result.numFailedTests).toBe(0);
+      expect(result.numPendingTests + result.numTodoTests).toBe(0);
+      expect(result.numPassedTests).toBe(6);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+} else {
+  it.skip("multicast tests need `unshare -rn` (user + network namespaces), not permitted here", () => {});
+}
+
+/** A socket on the mDNS port that has joined the group on loopback. */
+async function groupListener(): Promise<Socket> {
+  const socket = createSocket({ type: "udp4", reuseAddr: true });
+  await new Promise<void>((done) => socket.bind(5353, "0.0.0.0", done));
+  socket.addMembership(GROUP, "127.0.0.1");
+  socket.setMulticastInterface("127.0.0.1");
+  return socket;
+}
+
+async function boundTo(address: string, port = 0): Promise<Socket> {
+  const socket = createSocket({ type: "udp4", reuseAddr: true });
+  await new Promise<void>((done) => socket.bind(port, address, done));
+  return socket;
+}
+
+function decoded(data: Uint8Array): DnsMessage | undefined {
+  const result = decodeMessage(data);
+  return result.ok ? result.message : undefined;
+}
+
+function namespaceTests(): void {
+  const sockets: Socket[] = [];
+  const responders: ZeroconfResponder[] = [];
+
+  beforeAll(() => {
+    // Refuse to send a single multicast packet anywhere but a lone loopback interface.
+    expect(Object.keys(networkInterfaces())).toEqual(["lo"]);
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    for (const responder of responders.splice(0)) await responder.close();
+  });
+
+  async function appleTv(): Promise<ZeroconfResponder> {
+    const responder = await ZeroconfResponder.start({
+      address: "0.0.0.0",
+      port: 5353,
+      multicast: true,
+      interfaceAddress: "127.0.0.1",
+    });
+    responders.push(responder);
+    responder.publish({
+      type: MRP_TYPE,
+      name: "Living Room",
+      port: 49152,
+      properties: { Name: "Living Room", UniqueIdentifier: "mrp-id" },
+    });
+    responder.publish({
+      type: AIRPLAY_TYPE,
+      name: "Living Room",
+      port: 7000,
+      properties: { deviceid: "AA:BB" },
+    });
+    responder.publish({
+      type: DEVICE_INFO_TYPE,
+      name: "Living Room",
+      properties: { model: "J305AP" },
+    });
+    return responder;
+  }
+
+  it("finds a responder through the multicast group", async () => {
+    const responder = await appleTv();
+    expect(responder.multicast).toBe(true);
+    const responses = await multicastBrowse({
+      serviceTypes: SERVICE_TYPES,
+      interface: "127.0.0.1",
+      timeout: 1500,
+    });
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.address).toBe("127.0.0.1");
+    expect(responses[0]?.model).toBe("J305AP");
+    expect(responses[0]?.deepSleep).toBe(false);
+    expect(responses[0]?.services.map((s) => [s.type, s.port]).sort()).toEqual([
+      [AIRPLAY_TYPE, 7000],
+      [DEVICE_INFO_TYPE, 0],
+      [MRP_TYPE, 49152],
+    ]);
+  });
+
+  it("ends as soon as a wanted identifier answers", { timeout: 5000 }, async () => {
+    await appleTv();
+    const responses = await multicastBrowse({
+      serviceTypes: SERVICE_TYPES,
+      interface: "127.0.0.1",
+      timeout: 10_000,
+      identifiers: ["mrp-id"],
+      identifierOf: (service) => service.properties.get("UniqueIdentifier"),
+    });
+    expect(responses.map((r) => r.address)).toEqual(["127.0.0.1"]);
+  });
+
+  it("ignores answers about other service types", async () => {
+    await appleTv();
+    const listener = await groupListener();
+    const other = await boundTo("127.0.0.2");
+    sockets.push(listener, other);
+    listener.on("message", (data, from) => {
+      if (decoded(data)?.isResponse !== false) return;
+      const answer = encodeMessage({
+        isResponse: true,
+        answers: [
+          { name: "_other._tcp.local", type: "PTR", ttl: 10, target: "X._other._tcp.local" },
+        ],
+        additionals: [
+          {
+            name: "X._other._tcp.local",
+            type: "SRV",
+            ttl: 10,
+            priority: 0,
+            weight: 0,
+            port: 1,
+            target: "x.local",
+          },
+        ],
+      });
+      other.send(answer, from.port, from.address);
+    });
+    const stats = createStats();
+    const responses = await multicastBrowse({
+      serviceTypes: SERVICE_TYPES,
+      interface: "127.0.0.1",
+      timeout: 1500,
+      stats,
+    });
+    expect(responses.map((r) => r.address)).toEqual(["127.0.0.1"]);
+    expect(stats.ignored).toBeGreaterThan(0);
+  });
+
+  it("marks a sleep proxy's answer as deep sleep and asks the proxy for the services", async () => {
+    const listener = await groupListener();
+    const proxy = await boundTo("127.0.0.3", 5353);
+    sockets.push(listener, proxy);
+    let anyQueries = 0;
+    listener.on("message", (data, from) => {
+      if (decoded(data)?.isResponse === false)
+        proxy.send(sleepProxyResponse(), from.port, from.address);
+    });
+    proxy.on("message", (data, from) => {
+      const query = decoded(data);
+      if (query?.isResponse !== false || query.questions[0]?.type !== RecordType.ANY) return;
+      anyQueries += 1;
+      proxy.send(appleTvResponse({ address: "127.0.0.3" }), from.port, from.address);
+    });
+    const responses = await multicastBrowse({
+      serviceTypes: [MRP_TYPE, AIRPLAY_TYPE],
+      interface: "127.0.0.1",
+      timeout: 2500,
+    });
+    expect(anyQueries).toBeGreaterThan(0);
+    expect(responses).toHaveLength(1);
+    const [response] = responses;
+    expect(response?.address).toBe("127.0.0.3");
+    expect(response?.deepSleep).toBe(true);
+    expect(response?.model).toBe("J305AP");
+    expect(response?.services.find((s) => s.type === MRP_TYPE)?.port).toBe(49152);
+  });
+
+  it("rejects with the signal's reason when aborted", async () => {
+    const controller = new AbortController();
+    const browse = multicastBrowse({
+      serviceTypes: SERVICE_TYPES,
+      interface: "127.0.0.1",
+      timeout: 10_000,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+    await expect(browse).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("answers a multicast query (from port 5353, no unicast bit) to the group", async () => {
+    await appleTv();
+    const first = await groupListener();
+    const second = await groupListener();
+    sockets.push(first, second);
+    const heard = (socket: Socket) =>
+      new Promise<DnsMessage>((done) =>
+        socket.on("message", (data) => {
+          const message = decoded(data);
+          if (message?.isResponse) done(message);
+        }),
+      );
+    const answers = Promise.all([heard(first), heard(second)]);
+    first.send(
+      encodeMessage({ isResponse: false, questions: [{ name: MRP_TYPE, type: RecordType.PTR }] }),
+      5353,
+      GROUP,
+    );
+    // A unicast reply would reach one of the two sockets; the group reaches both.
+    const [a, b] = await answers;
+    expect(a.answers[0]?.type).toBe("PTR");
+    expect(b.answers[0]?.type).toBe("PTR");
+    expect(a.additionals.every((r) => r.cacheFlush)).toBe(true);
+  });
+}

@@ -1,0 +1,292 @@
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
+import { setImmediate as tick } from "node:timers/promises";
+import { InvalidConfigError, NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeMessage } from "./codec.js";
+import { ZeroconfResponder } from "./responder.js";
+import { createStats } from "./stats.js";
+import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, junkDatagrams, MRP_TYPE } from "./test-fixtures.js";
+import { unicastScan } from "./unicast-scan.js";
+
+const RAOP_TYPE = "_raop._tcp.local";
+// Two query packets: [MRP, AirPlay, Companion, RAOP] and [RAOP, _device-info].
+const SERVICE_TYPES = [
+  MRP_TYPE,
+  AIRPLAY_TYPE,
+  "_companion-link._tcp.local",
+  RAOP_TYPE,
+  DEVICE_INFO_TYPE,
+];
+const NO_LOOPBACK = () => [{ address: "192.168.1.2", netmask: "255.255.255.0" }];
+
+async function fakeAppleTv(): Promise<ZeroconfResponder> {
+  const responder = await ZeroconfResponder.start({ address: "127.0.0.1", port: 0 });
+  responder.publish({
+    type: MRP_TYPE,
+    name: "Living Room",
+    port: 49152,
+    properties: { Name: "Living Room", UniqueIdentifier: "mrp-id", SystemBuildVersion: "18M60" },
+  });
+  responder.publish({
+    type: AIRPLAY_TYPE,
+    name: "Living Room",
+    port: 7000,
+    properties: { deviceid: "AA:BB:CC:DD:EE:FF", model: "AppleTV6,2", features: "0x5A7FFFF7,0x1E" },
+  });
+  responder.publish({ type: RAOP_TYPE, name: "AABBCCDDEEFF@Living Room", port: 7000 });
+  responder.publish({
+    type: DEVICE_INFO_TYPE,
+    name: "Living Room",
+    properties: { model: "J305AP" },
+  });
+  return responder;
+}
+
+function expectLivingRoom(responses: ZeroconfResponse[]): void {
+  expect(responses).toHaveLength(1);
+  const [response] = responses;
+  expect(response?.address).toBe("127.0.0.1");
+  expect(response?.model).toBe("J305AP");
+  expect(response?.deepSleep).toBe(false);
+  const services = response?.services.map((s) => [s.type, s.name, s.port, s.address]);
+  expect(services).toEqual(
+    expect.arrayContaining([
+      [MRP_TYPE, "Living Room", 49152, "127.0.0.1"],
+      [AIRPLAY_TYPE, "Living Room", 7000, "127.0.0.1"],
+      [RAOP_TYPE, "AABBCCDDEEFF@Living Room", 7000, "127.0.0.1"],
+      [DEVICE_INFO_TYPE, "Living Room", 0, undefined],
+    ]),
+  );
+  expect(services).toHaveLength(4);
+  const mrp = response?.services.find((s) => s.type === MRP_TYPE);
+  expect(mrp?.properties.get("uniqueidentifier")).toBe("mrp-id");
+}
+
+describe("unicastScan", () => {
+  let device: ZeroconfResponder;
+
+  beforeEach(async () => {
+    device = await fakeAppleTv();
+  });
+
+  afterEach(async () => {
+    await device.close();
+  });
+
+  it("returns as soon as every query is answered, well before the timeout", {
+    timeout: 5000,
+  }, async () => {
+    // The scan window is 10 s and the test may only take 5: ending early is the behaviour.
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 10_000,
+      knockPorts: [],
+    });
+    expectLivingRoom(responses);
+  });
+
+  it("leaves out a host that does not answer", async () => {
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1", "127.0.0.2"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 1500,
+      knockPorts: [],
+    });
+    expectLivingRoom(responses);
+  });
+
+  it("rejects with the signal's reason when aborted", async () => {
+    const controller = new AbortController();
+    const scan = unicastScan({
+      hosts: ["127.0.0.2"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 10_000,
+      signal: controller.signal,
+      knockPorts: [],
+    });
+    setTimeout(() => controller.abort(), 100);
+    await expect(scan).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      unicastScan({
+        hosts: ["127.0.0.1"],
+        serviceTypes: SERVICE_TYPES,
+        signal: AbortSignal.abort(),
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("rejects with NonLocalSubnetError for a silent host outside every local subnet", async () => {
+    const scan = unicastScan({
+      hosts: ["127.0.0.5"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 500,
+      knockPorts: [],
+      localInterfaces: NO_LOOPBACK,
+    });
+    await expect(scan).rejects.toBeInstanceOf(NonLocalSubnetError);
+    await expect(scan).rejects.toThrow(/127\.0\.0\.5.*RFC 6762 §5\.5/);
+  });
+
+  it("returns a host outside every local subnet that does answer", async () => {
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 10_000,
+      knockPorts: [],
+      localInterfaces: NO_LOOPBACK,
+    });
+    expectLivingRoom(responses);
+  });
+
+  it("knocks on the host's TCP ports, and the knock does not hold the scan up", async () => {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const knockPort = typeof address === "object" && address ? address.port : 0;
+    let connections = 0;
+    server.on("connection", () => {
+      connections += 1;
+    });
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 10_000,
+      knockPorts: [knockPort, 1],
+    });
+    expectLivingRoom(responses);
+    await expect.poll(() => connections).toBe(1);
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("refuses hosts that are not IPv4 addresses", async () => {
+    await expect(
+      unicastScan({ hosts: ["apple-tv.local"], serviceTypes: SERVICE_TYPES }),
+    ).rejects.toBeInstanceOf(InvalidConfigError);
+  });
+});
+
+describe("unicastScan under hostile traffic", () => {
+  it("survives 10,000 junk datagrams from the host it asks, then gets its answers", {
+    timeout: 30_000,
+  }, async () => {
+    // Junk that decodes as a response would count as an answer and end the scan early,
+    // so the hostile host sends only what is malformed or a query.
+    const junk = junkDatagrams(16_000).filter((datagram) => {
+      const decoded = decodeMessage(datagram);
+      return !decoded.ok || !decoded.message.isResponse;
+    });
+    expect(junk.length).toBeGreaterThanOrEqual(10_000);
+    const device = await fakeAppleTv();
+    const hostile = createSocket("udp4");
+    await new Promise<void>((resolve) => hostile.bind(0, "127.0.0.1", resolve));
+    // The real device's answers reach the scanner through the hostile host's port.
+    const relay = createSocket("udp4");
+    await new Promise<void>((resolve) => relay.bind(0, "127.0.0.1", resolve));
+    const stats = createStats();
+    let scanner: { port: number } | undefined;
+    let junkDone = false;
+    const queries: Buffer[] = [];
+    relay.on("message", (answer) => {
+      if (scanner) hostile.send(answer, scanner.port, "127.0.0.1");
+    });
+    const relayQuery = (query: Buffer) => relay.send(query, device.port, "127.0.0.1");
+
+    hostile.on("message", async (query, from) => {
+      if (junkDone) return relayQuery(query);
+      queries.push(query);
+      if (scanner) return;
+      scanner = { port: from.port };
+      let sent = 0;
+      for (const datagram of junk.slice(0, 10_000)) {
+        hostile.send(datagram, from.port, "127.0.0.1");
+        sent += 1;
+        // Keep pace with the scanner so the socket buffer never overflows.
+        while (stats.received < sent - 20) await tick();
+      }
+      junkDone = true;
+      for (const q of queries) relayQuery(q);
+    });
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: hostile.address().port,
+      timeout: 20_000,
+      knockPorts: [],
+      stats,
+    });
+    expectLivingRoom(responses);
+    expect(stats.received).toBeGreaterThanOrEqual(10_000);
+    expect(stats.malformed + stats.ignored).toBeGreaterThanOrEqual(10_000);
+    expect(stats.malformed).toBeGreaterThan(5000);
+    hostile.close();
+    relay.close();
+    await device.close();
+  });
+
+  it("keeps a responder answering after 10,000 junk datagrams", { timeout: 30_000 }, async () => {
+    const device = await fakeAppleTv();
+    const sender = createSocket("udp4");
+    await new Promise<void>((resolve) => sender.bind(0, "127.0.0.1", resolve));
+    let sent = 0;
+    for (const datagram of junkDatagrams(10_000, 7)) {
+      sender.send(datagram, device.port, "127.0.0.1");
+      sent += 1;
+      while (device.stats.received < sent - 20) await tick();
+    }
+    await expect.poll(() => device.stats.received, { timeout: 5000 }).toBe(10_000);
+    expect(device.stats.malformed).toBeGreaterThan(1000);
+    sender.close();
+
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: device.port,
+      timeout: 10_000,
+      knockPorts: [],
+    });
+    expectLivingRoom(responses);
+    await device.close();
+  });
+});
+
+describe("answers as the scan counts them", () => {
+  it("counts a repeated answer to the same query once", async () => {
+    // A host that answers only the first packet, twice, must not look complete.
+    const host = createSocket("udp4");
+    await new Promise<void>((resolve) => host.bind(0, "127.0.0.1", resolve));
+    const device = await fakeAppleTv();
+    let firstPacketSeen = 0;
+    host.on("message", (query, from) => {
+      const decoded = decodeMessage(query);
+      if (!decoded.ok || decoded.message.questions[0]?.name !== MRP_TYPE) return;
+      firstPacketSeen += 1;
+      const relay = createSocket("udp4");
+      relay.on("message", (answer) => {
+        host.send(answer, from.port, from.address);
+        host.send(answer, from.port, from.address);
+        relay.close();
+      });
+      relay.send(query, device.port, "127.0.0.1");
+    });
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: host.address().port,
+      timeout: 2500,
+      knockPorts: [],
+    });
+    // Still incomplete after the double answer, so the queries were sent again.
+    expect(firstPacketSeen).toBeGreaterThanOrEqual(2);
+    expect(responses[0]?.services.some((s) => s.type === MRP_TYPE)).toBe(true);
+    host.close();
+    await device.close();
+  });
+});

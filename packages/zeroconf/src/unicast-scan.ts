@@ -1,0 +1,169 @@
+import type { RemoteInfo, Socket } from "node:dgram";
+import { isIPv4 } from "node:net";
+import { InvalidConfigError, NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
+import { scanWindow, whenAborted } from "./abort.js";
+import { type DnsMessage, decodeMessage } from "./codec.js";
+import { DEFAULT_SCAN_TIMEOUT, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
+import { DEFAULT_KNOCK_PORTS, type Knock, knock } from "./knock.js";
+import { isInLocalSubnet, type LocalInterface, systemInterfaces } from "./local-network.js";
+import { type Logger, silentLogger } from "./logger.js";
+import { nameKey, SLEEP_PROXY_SERVICE } from "./names.js";
+import { buildResponse } from "./parser.js";
+import { createServiceQueries, spreadServiceTypes } from "./query.js";
+import { createStats, type ZeroconfStats } from "./stats.js";
+import { bindUdpSocket } from "./udp.js";
+
+export interface UnicastScanOptions {
+  /** IPv4 addresses to ask. */
+  readonly hosts: readonly string[];
+  /** Service types without the trailing dot, e.g. "_airplay._tcp.local". */
+  readonly serviceTypes: readonly string[];
+  /** Port the hosts answer mDNS on (5353). */
+  readonly port?: number;
+  /** Longest wait in ms (4000); the scan ends sooner once every host has answered. */
+  readonly timeout?: number;
+  readonly signal?: AbortSignal;
+  /** TCP ports to connect to first, to wake sleeping devices; [] to skip. */
+  readonly knockPorts?: readonly number[];
+  /** This machine's IPv4 interfaces, to tell local hosts from others. */
+  readonly localInterfaces?: () => readonly LocalInterface[];
+  readonly logger?: Logger;
+  /** Counters to update with what was received; see ZeroconfStats. */
+  readonly stats?: ZeroconfStats;
+}
+
+/** What one host has answered so far. */
+class HostProbe {
+  readonly messages: DnsMessage[] = [];
+  readonly #answered = new Set<number>();
+  #unmatched = 0;
+
+  constructor(
+    readonly host: string,
+    readonly queryKeys: ReadonlyMap<string, number>,
+  ) {}
+
+  /**
+   * pyatv counts one answer per query packet. Answers to our (legacy unicast) queries
+   * repeat the questions (RFC 6762 §6.7), so such an answer counts once for the query
+   * it repeats, and a resent query answered twice is not counted twice.
+   */
+  add(message: DnsMessage): void {
+    this.messages.push(message);
+    const index = this.queryKeys.get(questionKey(message.questions.map((q) => q.name)));
+    if (index === undefined) this.#unmatched += 1;
+    else this.#answered.add(index);
+  }
+
+  get complete(): boolean {
+    return this.#answered.size + this.#unmatched >= this.queryKeys.size;
+  }
+}
+
+function questionKey(names: readonly string[]): string {
+  return names.map(nameKey).join("|");
+}
+
+function queryKeys(serviceTypes: readonly string[]): Map<string, number> {
+  const keys = new Map<string, number>();
+  spreadServiceTypes(serviceTypes).forEach((chunk, index) => {
+    keys.set(questionKey([...chunk, SLEEP_PROXY_SERVICE]), index);
+  });
+  return keys;
+}
+
+function nonLocalError(host: string): NonLocalSubnetError {
+  return new NonLocalSubnetError(
+    `${host} is in no local subnet and did not answer: devices ignore unicast mDNS ` +
+      "queries from outside their own subnet (RFC 6762 §5.5); scan from that network " +
+      "or use a multicast scan there",
+  );
+}
+
+/**
+ * Asks each host directly (unicast to port 5353) for the given service types, as pyatv's
+ * unicast scanner does: knock on the hosts' TCP ports to wake them, send the query
+ * packets, resend every second until every host has answered every packet or the
+ * timeout passes. Hosts that answered nothing are left out. Rejects with
+ * NonLocalSubnetError if a host outside every local subnet gave no answer, and with the
+ * signal's reason if `signal` aborts.
+ */
+export async function unicastScan(options: UnicastScanOptions): Promise<ZeroconfResponse[]> {
+  options.signal?.throwIfAborted();
+  const hosts = [...new Set(options.hosts)];
+  const invalid = hosts.find((host) => !isIPv4(host));
+  if (invalid !== undefined) throw new InvalidConfigError(`not an IPv4 address: ${invalid}`);
+  const port = options.port ?? MDNS_PORT;
+  const logger = options.logger ?? silentLogger;
+  const stats = options.stats ?? createStats();
+  const queries = createServiceQueries(options.serviceTypes);
+  if (queries.length === 0 || hosts.length === 0) return [];
+  const keys = queryKeys(options.serviceTypes);
+  const probes = new Map(hosts.map((host) => [host, new HostProbe(host, keys)]));
+
+  const window = scanWindow(options.timeout ?? DEFAULT_SCAN_TIMEOUT, options.signal);
+  const socket = await bindUdpSocket({ address: "0.0.0.0", port: 0 });
+  const onMessage = (data: Buffer, from: RemoteInfo) => {
+    stats.received += 1;
+    const probe = probes.get(from.address);
+    if (!probe || from.port !== port) {
+      stats.ignored += 1;
+      return;
+    }
+    const decoded = decodeMessage(data);
+    if (!decoded.ok) {
+      stats.malformed += 1;
+      logger.debug("dropped malformed answer from %s: %s", from.address, decoded.error.message);
+      return;
+    }
+    if (!decoded.message.isResponse) {
+      stats.ignored += 1;
+      return;
+    }
+    probe.add(decoded.message);
+    if ([...probes.values()].every((p) => p.complete)) window.finish();
+  };
+  socket.on("message", onMessage);
+  socket.on("error", (error) => logger.debug("unicast scan socket error: %s", error.message));
+
+  const knockPorts = options.knockPorts ?? DEFAULT_KNOCK_PORTS;
+  const knocks: Knock[] =
+    knockPorts.length > 0 ? hosts.map((h) => knock(h, knockPorts, logger)) : [];
+  const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
+  sendQueries();
+  const resend = setInterval(sendQueries, RESEND_INTERVAL);
+  try {
+    await whenAborted(window.signal);
+  } finally {
+    clearInterval(resend);
+    for (const k of knocks) k.stop();
+    socket.close();
+  }
+  options.signal?.throwIfAborted();
+
+  const interfaces = (options.localInterfaces ?? systemInterfaces)();
+  const silent = hosts.find(
+    (host) => probes.get(host)?.messages.length === 0 && !isInLocalSubnet(host, interfaces),
+  );
+  if (silent !== undefined) throw nonLocalError(silent);
+  return [...probes.values()]
+    .filter((probe) => probe.messages.length > 0)
+    .map((probe) => buildResponse(probe.host, probe.messages));
+}
+
+function sendToPending(
+  socket: Socket,
+  probes: ReadonlyMap<string, HostProbe>,
+  queries: readonly Uint8Array[],
+  port: number,
+  logger: Logger,
+): void {
+  for (const probe of probes.values()) {
+    if (probe.complete) continue;
+    for (const query of queries) {
+      socket.send(query, port, probe.host, (error) => {
+        if (error) logger.debug("could not send query to %s: %s", probe.host, error.message);
+      });
+    }
+  }
+}

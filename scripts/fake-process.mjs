@@ -1,0 +1,39 @@
+// Starts the built atvfake as a child process and waits for its "ready" line; shared by
+// the demo and the benchmarks.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const bins = {
+  atvfake: fileURLToPath(new URL("../apps/atvfake/bin/atvfake.js", import.meta.url)),
+  atvremote: fileURLToPath(new URL("../apps/atvremote/bin/atvremote.js", import.meta.url)),
+  atvscript: fileURLToPath(new URL("../apps/atvscript/bin/atvscript.js", import.meta.url)),
+};
+
+/** Runs atvfake on 127.0.0.1 with a free mDNS port; resolves with its ready event. */
+export async function startFake(args = []) {
+  const child = spawn(process.execPath, [bins.atvfake, "--mdns-port", "0", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("atvfake did not get ready in 10 s")), 10_000);
+    child.once("exit", (code) => reject(new Error(`atvfake exited early (code ${code})`)));
+    lines.on("line", (line) => {
+      const event = JSON.parse(line);
+      if (event.event === "ready") {
+        clearTimeout(timer);
+        resolve(event);
+      }
+    });
+  });
+  return {
+    ready,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
