@@ -8,6 +8,7 @@ const RUNS = 15;
 function coldRun(bin, args) {
   return timeMs(() => {
     const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+    // (bin may be a Node flag, e.g. "-e", for the reference row.)
     if (result.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed: ${result.stderr}`);
   });
 }
@@ -21,6 +22,12 @@ async function medianOf(bin, args) {
 
 export async function benchCliStart() {
   const rows = [];
+  rows.push({
+    name: "`node -e 0` (Node's own start, for reference)",
+    value: await medianOf("-e", ["0"]),
+    unit: "ms",
+    target: "",
+  });
   rows.push({
     name: "`atvremote --help`, cold start",
     value: await medianOf(bins.atvremote, ["--help"]),

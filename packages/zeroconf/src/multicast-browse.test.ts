@@ -1,14 +1,8 @@
-// Multicast only ever runs inside a private network namespace (`unshare -rn`), where the
-// only interface is a fresh loopback: nothing can reach the machine's real networks. Run
-// normally, this file re-executes itself under unshare and checks that every test in
-// there passed.
-import { spawnSync } from "node:child_process";
+// Multicast runs only inside a private network namespace whose only interface is a fresh
+// loopback (see scripts/netns-test-support.ts), never on the machine's real interfaces.
 import { createSocket, type Socket } from "node:dgram";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
+import { inPrivateNetwork } from "../../../scripts/netns-test-support.js";
 import { type DnsMessage, decodeMessage, encodeMessage } from "./codec.js";
 import { multicastBrowse } from "./multicast-browse.js";
 import { ZeroconfResponder } from "./responder.js";
@@ -22,60 +16,14 @@ import {
 } from "./test-fixtures.js";
 import { RecordType } from "./wire.js";
 
-const NAMESPACE_ENV = "ATV_ZEROCONF_IN_NETNS";
-const IN_NAMESPACE = process.env[NAMESPACE_ENV] === "1";
 const GROUP = "224.0.0.251";
 const SERVICE_TYPES = [MRP_TYPE, AIRPLAY_TYPE, DEVICE_INFO_TYPE];
 
-function canUnshare(): boolean {
-  return spawnSync("unshare", ["-rn", "true"], { stdio: "ignore" }).status === 0;
-}
-
-if (IN_NAMESPACE) {
-  describe("multicast in a private network namespace", namespaceTests);
-} else if (canUnshare()) {
-  it("passes every multicast test inside `unshare -rn`", { timeout: 90_000 }, () => {
-    const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-    const vitest = join(root, "node_modules/vitest/vitest.mjs");
-    expect(existsSync(vitest)).toBe(true);
-    const out = mkdtempSync(join(tmpdir(), "atv-zeroconf-netns-"));
-    const report = join(out, "report.json");
-    try {
-      const file = relative(root, fileURLToPath(import.meta.url));
-      const run = spawnSync(
-        "unshare",
-        [
-          "-rn",
-          "sh",
-          "-c",
-          'ip link set lo up && exec "$@"',
-          "sh",
-          process.execPath,
-          vitest,
-          "run",
-          file,
-          "--reporter=json",
-          `--outputFile=${report}`,
-        ],
-        { cwd: root, env: { ...process.env, [NAMESPACE_ENV]: "1" }, encoding: "utf8" },
-      );
-      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-      const result = JSON.parse(readFileSync(report, "utf8")) as {
-        numPassedTests: number;
-        numFailedTests: number;
-        numPendingTests: number;
-        numTodoTests: number;
-      };
-      expect(result.numFailedTests).toBe(0);
-      expect(result.numPendingTests + result.numTodoTests).toBe(0);
-      expect(result.numPassedTests).toBe(6);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
-} else {
-  it.skip("multicast tests need `unshare -rn` (user + network namespaces), not permitted here", () => {});
-}
+inPrivateNetwork(
+  "multicast in a private network namespace",
+  { fileUrl: import.meta.url, interfaces: ["lo"], expectedTests: 6 },
+  namespaceTests,
+);
 
 /** A socket on the mDNS port that has joined the group on loopback. */
 async function groupListener(): Promise<Socket> {
@@ -100,11 +48,6 @@ function decoded(data: Uint8Array): DnsMessage | undefined {
 function namespaceTests(): void {
   const sockets: Socket[] = [];
   const responders: ZeroconfResponder[] = [];
-
-  beforeAll(() => {
-    // Refuse to send a single multicast packet anywhere but a lone loopback interface.
-    expect(Object.keys(networkInterfaces())).toEqual(["lo"]);
-  });
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
