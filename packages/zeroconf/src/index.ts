@@ -1,3 +1,4 @@
+export type { ServiceAnnouncement } from "./announcement.js";
 export {
   type DecodeResult,
   type DnsMessage,

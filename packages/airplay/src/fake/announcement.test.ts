@@ -8,6 +8,7 @@ import {
   type Service,
   type ZeroconfService,
 } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { describe, expect, it } from "vitest";
 import { AirPlayMajorVersion, detectAirPlayVersion } from "../features.js";
 import { AIRPLAY_SERVICE_TYPE, airplayScanPlugin } from "../scan.js";
@@ -15,7 +16,6 @@ import {
   type AirPlayFakeIdentity,
   airplayAnnouncement,
   receiverGeneration,
-  type ServiceAnnouncement,
 } from "./announcement.js";
 
 const TVOS14: AirPlayFakeIdentity = {

@@ -1,16 +1,7 @@
 import { lookupModel, lookupOs, OperatingSystem } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { AirPlayStatusFlag } from "../access.js";
 import { AIRPLAY_SERVICE_TYPE } from "../scan.js";
-
-/** One Zeroconf service as a device publishes it. */
-export interface ServiceAnnouncement {
-  /** Service type without the trailing dot, e.g. "_airplay._tcp.local". */
-  readonly type: string;
-  /** Instance name. */
-  readonly name: string;
-  readonly port: number;
-  readonly properties: Record<string, string>;
-}
 
 /** Who pairs with the receiver: anyone with the PIN on screen, anyone at all, or only home members. */
 export type AirPlayPairingMode = "pin" | "none" | "home-only";

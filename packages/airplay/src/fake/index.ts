@@ -6,5 +6,4 @@ export {
   formatFlags,
   type ReceiverGeneration,
   receiverGeneration,
-  type ServiceAnnouncement,
 } from "./announcement.js";

@@ -6,13 +6,10 @@ import {
   Protocol,
   type Service,
 } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { describe, expect, it } from "vitest";
 import { COMPANION_SERVICE_TYPE, companionScanPlugin } from "../scan.js";
-import {
-  type CompanionFakeIdentity,
-  companionAnnouncement,
-  type ServiceAnnouncement,
-} from "./announcement.js";
+import { type CompanionFakeIdentity, companionAnnouncement } from "./announcement.js";
 
 const TVOS14: CompanionFakeIdentity = {
   name: "Living Room",

@@ -1,5 +1,4 @@
 export {
   type CompanionFakeIdentity,
   companionAnnouncement,
-  type ServiceAnnouncement,
 } from "./announcement.js";

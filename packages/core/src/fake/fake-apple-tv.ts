@@ -8,6 +8,7 @@ import { raopAnnouncement } from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
   type Logger,
+  type ServiceAnnouncement,
   SLEEP_PROXY_SERVICE,
   ZeroconfResponder,
 } from "@atv/zeroconf";
@@ -36,20 +37,13 @@ export interface FakeServiceInfo {
   readonly protocol: Protocol;
   readonly port: number;
   /** What it is announced with over mDNS. */
-  readonly announcement: Announcement;
-}
-
-interface Announcement {
-  readonly type: string;
-  readonly name: string;
-  readonly port: number;
-  readonly properties: Record<string, string>;
+  readonly announcement: ServiceAnnouncement;
 }
 
 /** Which protocol each fake announcement belongs to, and how to make it. */
 const PROTOCOL_ANNOUNCERS: ReadonlyArray<{
   protocol: Protocol;
-  announce(identity: FakeIdentity, port: number): Announcement[];
+  announce(identity: FakeIdentity, port: number): ServiceAnnouncement[];
 }> = [
   { protocol: Protocol.MRP, announce: (id, port) => listOf(mrpAnnouncement(id, port)) },
   { protocol: Protocol.DMAP, announce: (id, port) => dmapAnnouncements(id, port) },

@@ -1,15 +1,6 @@
 import { lookupModel, lookupOs, OperatingSystem } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { DMAP_SERVICE_TYPE, HOMESHARING_SERVICE_TYPE } from "../scan.js";
-
-/** One Zeroconf service as a device publishes it. */
-export interface ServiceAnnouncement {
-  /** Service type without the trailing dot, e.g. "_touch-able._tcp.local". */
-  readonly type: string;
-  /** Instance name. */
-  readonly name: string;
-  readonly port: number;
-  readonly properties: Record<string, string>;
-}
 
 /** The facts about a simulated device that its DMAP announcements carry. */
 export interface DmapFakeIdentity {

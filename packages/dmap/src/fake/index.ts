@@ -1,5 +1,4 @@
 export {
   type DmapFakeIdentity,
   dmapAnnouncements,
-  type ServiceAnnouncement,
 } from "./announcement.js";

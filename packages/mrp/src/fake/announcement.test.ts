@@ -6,9 +6,10 @@ import {
   Protocol,
   type Service,
 } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { describe, expect, it } from "vitest";
 import { MRP_SERVICE_TYPE, mrpScanPlugin } from "../scan.js";
-import { type MrpFakeIdentity, mrpAnnouncement, type ServiceAnnouncement } from "./announcement.js";
+import { type MrpFakeIdentity, mrpAnnouncement } from "./announcement.js";
 
 const TVOS14: MrpFakeIdentity = {
   name: "Living Room",

@@ -1,15 +1,6 @@
 import { lookupModel, lookupOs, OperatingSystem } from "@atv/interface";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { MRP_SERVICE_TYPE } from "../scan.js";
-
-/** One Zeroconf service as a device publishes it. */
-export interface ServiceAnnouncement {
-  /** Service type without the trailing dot, e.g. "_mediaremotetv._tcp.local". */
-  readonly type: string;
-  /** Instance name. */
-  readonly name: string;
-  readonly port: number;
-  readonly properties: Record<string, string>;
-}
 
 /** The facts about a simulated device that its MRP announcement carries. */
 export interface MrpFakeIdentity {

@@ -1,1 +1,1 @@
-export { type MrpFakeIdentity, mrpAnnouncement, type ServiceAnnouncement } from "./announcement.js";
+export { type MrpFakeIdentity, mrpAnnouncement } from "./announcement.js";

@@ -4,8 +4,8 @@ import {
   formatFlags,
   type ReceiverGeneration,
   receiverGeneration,
-  type ServiceAnnouncement,
 } from "@atv/airplay/fake";
+import type { ServiceAnnouncement } from "@atv/zeroconf";
 import { RAOP_SERVICE_TYPE } from "../scan.js";
 
 /** The facts about a simulated device that its RAOP announcement carries. */
