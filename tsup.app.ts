@@ -19,7 +19,7 @@ export function appBuild(entry: Record<string, string>): Options {
     minify: false,
     noExternal: [/.*/],
     define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
-    // Bundled CommonJS dependencies (multicast-dns) call require() for Node built-ins.
+    // Bundled CommonJS dependencies (dns-packet) call require() for Node built-ins.
     banner: {
       js: 'import { createRequire as __atvCreateRequire } from "node:module"; const require = __atvCreateRequire(import.meta.url);',
     },

@@ -1,8 +1,6 @@
-import { parseArgs } from "node:util";
-import { isIPv4, parseIntInRange, UsageError } from "@atv/cli";
-
-export const PROFILES = ["tvos14", "tvos17", "atv3"] as const;
-export type ProfileName = (typeof PROFILES)[number];
+import { isIPv4 } from "node:net";
+import { type OptionSpecs, parseCommandLine, parseIntInRange, UsageError } from "@atv/cli";
+import { FAKE_PROFILES, type FakeProfile } from "@atv/core/fake";
 
 export interface FakeOptions {
   help: boolean;
@@ -11,11 +9,11 @@ export interface FakeOptions {
   mdnsPort: number;
   name: string | undefined;
   pin: string;
-  profile: ProfileName;
+  profile: FakeProfile;
 }
 
 export const USAGE = `usage: atvfake [-h] [--version] [--address ADDRESS] [--mdns-port PORT] [--name NAME]
-               [--pin PIN] [--profile {${PROFILES.join(",")}}]`;
+               [--pin PIN] [--profile {${FAKE_PROFILES.join(",")}}]`;
 
 export const HELP = `${USAGE}
 
@@ -30,53 +28,44 @@ options:
   --mdns-port PORT   mDNS port to answer on (default: 5353; 0 picks a free one)
   --name NAME        device name (default: the profile's)
   --pin PIN          PIN the device asks for when pairing (default: 1111)
-  --profile PROFILE  device to simulate: ${PROFILES.join(", ")} (default: tvos14)
+  --profile PROFILE  device to simulate: ${FAKE_PROFILES.join(", ")} (default: tvos14)
 `;
 
+const OPTIONS: OptionSpecs = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+  address: { type: "string" },
+  "mdns-port": { type: "string" },
+  name: { type: "string" },
+  pin: { type: "string" },
+  profile: { type: "string" },
+};
+
 export function parseFakeOptions(argv: readonly string[]): FakeOptions {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-        address: { type: "string" },
-        "mdns-port": { type: "string" },
-        name: { type: "string" },
-        pin: { type: "string" },
-        profile: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const text = (key: string) => {
-    const value = values[key];
-    return typeof value === "string" ? value : undefined;
-  };
-  const address = text("address") ?? "127.0.0.1";
-  if (!isIPv4(address))
+  const cmd = parseCommandLine(argv, OPTIONS, { allowPositionals: false });
+  const address = cmd.text("address") ?? "127.0.0.1";
+  if (!isIPv4(address)) {
     throw new UsageError(`argument --address: invalid IPv4 address '${address}'`);
-  const pin = text("pin") ?? "1111";
+  }
+  const pin = cmd.text("pin") ?? "1111";
   if (!/^\d{1,4}$/.test(pin)) throw new UsageError("argument --pin: must be 1 to 4 digits");
-  const profile = text("profile") ?? "tvos14";
-  if (!(PROFILES as readonly string[]).includes(profile)) {
+  const profile = cmd.text("profile") ?? "tvos14";
+  if (!isFakeProfile(profile)) {
     throw new UsageError(
-      `argument --profile: invalid choice: '${profile}' (choose from ${PROFILES.join(", ")})`,
+      `argument --profile: invalid choice: '${profile}' (choose from ${FAKE_PROFILES.join(", ")})`,
     );
   }
-  const mdnsPort = text("mdns-port");
   return {
-    help: values.help === true,
-    version: values.version === true,
+    help: cmd.flag("help"),
+    version: cmd.flag("version"),
     address,
-    mdnsPort: mdnsPort === undefined ? 5353 : parseIntInRange("--mdns-port", mdnsPort, 0, 65536),
-    name: text("name"),
+    mdnsPort: cmd.value("mdns-port", (v) => parseIntInRange("--mdns-port", v, 0, 65536)) ?? 5353,
+    name: cmd.text("name"),
     pin,
-    profile: profile as ProfileName,
+    profile,
   };
+}
+
+function isFakeProfile(name: string): name is FakeProfile {
+  return (FAKE_PROFILES as readonly string[]).includes(name);
 }

@@ -1,10 +1,14 @@
-import { parseArgs } from "node:util";
 import {
+  CREDENTIAL_OPTIONS,
+  CREDENTIALS_HELP,
+  type OptionSpecs,
   PROTOCOL_NAMES,
+  parseCommandLine,
   parseHosts,
   parseIntInRange,
   parseProtocol,
   parseProtocols,
+  readCredentials,
   UsageError,
 } from "@atv/cli";
 import type { Protocol } from "@atv/interface";
@@ -74,7 +78,7 @@ pairing:
   -p PIN, --pin PIN     pairing pin code
 
 credentials:
-${PROTOCOL_NAMES.map((p) => `  --${p}-credentials CREDENTIALS\n                        credentials for ${p}`).join("\n")}
+${CREDENTIALS_HELP}
 
 passwords:
 ${PASSWORD_PROTOCOLS.map((p) => `  --${p}-password PASSWORD\n                        password for ${p}`).join("\n")}
@@ -85,9 +89,7 @@ debugging:
   --mdns-debug          print mdns debug data
 `;
 
-type OptionSpec = { type: "string" | "boolean"; short?: string };
-
-const OPTIONS: Record<string, OptionSpec> = {
+const OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
   id: { type: "string", short: "i" },
@@ -103,80 +105,50 @@ const OPTIONS: Record<string, OptionSpec> = {
   "service-properties": { type: "string" },
   pin: { type: "string", short: "p" },
   "remote-name": { type: "string" },
-  "pairing-guid": { type: "string" },
-  storage: { type: "string" },
-  "storage-filename": { type: "string" },
   verbose: { type: "boolean", short: "v" },
   debug: { type: "boolean" },
   "mdns-debug": { type: "boolean" },
-  // atvscript's option, accepted here too so one command line works for both.
-  output: { type: "string" },
-  ...Object.fromEntries(PROTOCOL_NAMES.map((p) => [`${p}-credentials`, { type: "string" }])),
+  ...CREDENTIAL_OPTIONS,
   ...Object.fromEntries(PASSWORD_PROTOCOLS.map((p) => [`${p}-password`, { type: "string" }])),
 };
 
 export function parseRemoteOptions(argv: readonly string[]): RemoteOptions {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const text = (key: string) => {
-    const value = values[key];
-    return typeof value === "string" ? value : undefined;
-  };
-  const flag = (key: string) => values[key] === true;
-  const map = (key: string, parse: (v: string) => number) => {
-    const value = text(key);
-    return value === undefined ? undefined : parse(value);
-  };
-
-  const help = flag("help");
-  const version = flag("version");
-  if (!help && !version && parsed.positionals.length === 0) {
+  const cmd = parseCommandLine(argv, OPTIONS);
+  const help = cmd.flag("help");
+  const version = cmd.flag("version");
+  if (!help && !version && cmd.positionals.length === 0) {
     throw new UsageError("the following arguments are required: command");
   }
-  if (text("service-properties") !== undefined && !flag("manual")) {
+  if (cmd.text("service-properties") !== undefined && !cmd.flag("manual")) {
     throw new UsageError("--service-properties only allowed with --manual");
-  }
-
-  const credentials = new Map<Protocol, string>();
-  for (const p of PROTOCOL_NAMES) {
-    const value = text(`${p}-credentials`);
-    if (value !== undefined) credentials.set(parseProtocol(p), value);
   }
   const passwords = new Map<Protocol, string>();
   for (const p of PASSWORD_PROTOCOLS) {
-    const value = text(`${p}-password`);
+    const value = cmd.text(`${p}-password`);
     if (value !== undefined) passwords.set(parseProtocol(p), value);
   }
-
-  const protocolText = text("protocol");
-  const hostsText = text("scan-hosts");
-  const scanProtocolsText = text("scan-protocols");
   return {
-    commands: parsed.positionals,
+    commands: [...cmd.positionals],
     help,
     version,
-    id: text("id")?.split(","),
-    name: text("name"),
-    address: text("address"),
-    protocol: protocolText === undefined ? undefined : parseProtocol(protocolText),
-    port: map("port", (v) => parseIntInRange("--port", v, 0, 65535)) ?? 0,
-    scanTimeout: map("scan-timeout", (v) => parseIntInRange("-t/--scan-timeout", v, 1, 100)) ?? 3,
-    scanHosts: hostsText === undefined ? undefined : parseHosts(hostsText),
-    scanProtocols: scanProtocolsText === undefined ? undefined : parseProtocols(scanProtocolsText),
-    mdnsPort: map("mdns-port", (v) => parseIntInRange("--mdns-port", v, 1, 65536)),
-    manual: flag("manual"),
-    pin: text("pin"),
-    remoteName: text("remote-name") ?? "atv",
-    serviceProperties: text("service-properties"),
-    credentials,
+    id: cmd.text("id")?.split(","),
+    name: cmd.text("name"),
+    address: cmd.text("address"),
+    protocol: cmd.value("protocol", parseProtocol),
+    port: cmd.value("port", (v) => parseIntInRange("--port", v, 0, 65535)) ?? 0,
+    scanTimeout:
+      cmd.value("scan-timeout", (v) => parseIntInRange("-t/--scan-timeout", v, 1, 100)) ?? 3,
+    scanHosts: cmd.value("scan-hosts", parseHosts),
+    scanProtocols: cmd.value("scan-protocols", parseProtocols),
+    mdnsPort: cmd.value("mdns-port", (v) => parseIntInRange("--mdns-port", v, 1, 65536)),
+    manual: cmd.flag("manual"),
+    pin: cmd.text("pin"),
+    remoteName: cmd.text("remote-name") ?? "atv",
+    serviceProperties: cmd.text("service-properties"),
+    credentials: readCredentials(cmd),
     passwords,
-    verbose: flag("verbose"),
-    debug: flag("debug"),
-    mdnsDebug: flag("mdns-debug"),
+    verbose: cmd.flag("verbose"),
+    debug: cmd.flag("debug"),
+    mdnsDebug: cmd.flag("mdns-debug"),
   };
 }

@@ -62,7 +62,10 @@ describe("atvremote", () => {
     expect(stdout).toContain("    Address: 127.0.0.1\n");
     expect(stdout).toContain(`        MAC: ${fake.identity.mac}\n`);
     expect(stdout).toContain(" Deep Sleep: False\n");
-    for (const id of Object.values(fake.identifiers)) expect(stdout).toContain(` - ${id}\n`);
+    const id = fake.identity;
+    for (const expected of [id.mrpIdentifier, id.mac, id.mac.replaceAll(":", "")]) {
+      expect(stdout).toContain(` - ${expected}\n`);
+    }
     const mrpPort = fake.services.find((s) => s.protocol === Protocol.MRP)?.port;
     expect(stdout).toContain(
       ` - Protocol: MRP, Port: ${mrpPort}, Credentials: None, Requires Password: False, Password: None, Pairing: Optional\n`,

@@ -1,10 +1,14 @@
-import { parseArgs } from "node:util";
 import {
+  CREDENTIAL_OPTIONS,
+  CREDENTIALS_HELP,
+  type OptionSpecs,
   PROTOCOL_NAMES,
+  parseCommandLine,
   parseHosts,
   parseIntInRange,
   parseProtocol,
   parseProtocols,
+  readCredentials,
   UsageError,
 } from "@atv/cli";
 import type { Protocol } from "@atv/interface";
@@ -51,12 +55,10 @@ options:
   --debug               save debug log to atvscript.log
 
 credentials:
-${PROTOCOL_NAMES.map((p) => `  --${p}-credentials CREDENTIALS\n                        credentials for ${p}`).join("\n")}
+${CREDENTIALS_HELP}
 `;
 
-type OptionSpec = { type: "string" | "boolean"; short?: string };
-
-const OPTIONS: Record<string, OptionSpec> = {
+const OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
   id: { type: "string", short: "i" },
@@ -67,61 +69,36 @@ const OPTIONS: Record<string, OptionSpec> = {
   "mdns-port": { type: "string" },
   output: { type: "string" },
   debug: { type: "boolean" },
-  storage: { type: "string" },
-  "storage-filename": { type: "string" },
-  ...Object.fromEntries(PROTOCOL_NAMES.map((p) => [`${p}-credentials`, { type: "string" }])),
+  ...CREDENTIAL_OPTIONS,
 };
 
 export function parseScriptOptions(argv: readonly string[]): ScriptOptions {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const text = (key: string) => {
-    const value = values[key];
-    return typeof value === "string" ? value : undefined;
-  };
-  const help = values.help === true;
-  const version = values.version === true;
-  if (!help && !version && parsed.positionals.length !== 1) {
+  const cmd = parseCommandLine(argv, OPTIONS);
+  const help = cmd.flag("help");
+  const version = cmd.flag("version");
+  if (!help && !version && cmd.positionals.length !== 1) {
     throw new UsageError(
-      parsed.positionals.length === 0
+      cmd.positionals.length === 0
         ? "the following arguments are required: command"
-        : `unrecognized arguments: ${parsed.positionals.slice(1).join(" ")}`,
+        : `unrecognized arguments: ${cmd.positionals.slice(1).join(" ")}`,
     );
   }
-  const output = text("output");
+  const output = cmd.text("output");
   if (output !== undefined && output !== "json") {
     throw new UsageError("Valid formats are: json");
   }
-  const credentials = new Map<Protocol, string>();
-  for (const p of PROTOCOL_NAMES) {
-    const value = text(`${p}-credentials`);
-    if (value !== undefined) credentials.set(parseProtocol(p), value);
-  }
-  const protocolText = text("protocol");
-  const hostsText = text("scan-hosts");
-  const scanProtocolsText = text("scan-protocols");
-  const timeoutText = text("scan-timeout");
-  const mdnsPortText = text("mdns-port");
   return {
-    command: parsed.positionals[0],
+    command: cmd.positionals[0],
     help,
     version,
-    id: text("id")?.split(","),
-    protocol: protocolText === undefined ? undefined : parseProtocol(protocolText),
-    scanHosts: hostsText === undefined ? undefined : parseHosts(hostsText),
-    scanProtocols: scanProtocolsText === undefined ? undefined : parseProtocols(scanProtocolsText),
+    id: cmd.text("id")?.split(","),
+    protocol: cmd.value("protocol", parseProtocol),
+    scanHosts: cmd.value("scan-hosts", parseHosts),
+    scanProtocols: cmd.value("scan-protocols", parseProtocols),
     scanTimeout:
-      timeoutText === undefined ? 5 : parseIntInRange("-t/--scan-timeout", timeoutText, 1, 100),
-    mdnsPort:
-      mdnsPortText === undefined
-        ? undefined
-        : parseIntInRange("--mdns-port", mdnsPortText, 1, 65536),
-    debug: values.debug === true,
-    credentials,
+      cmd.value("scan-timeout", (v) => parseIntInRange("-t/--scan-timeout", v, 1, 100)) ?? 5,
+    mdnsPort: cmd.value("mdns-port", (v) => parseIntInRange("--mdns-port", v, 1, 65536)),
+    debug: cmd.flag("debug"),
+    credentials: readCredentials(cmd),
   };
 }

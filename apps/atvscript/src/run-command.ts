@@ -1,6 +1,6 @@
 import { appendFileSync } from "node:fs";
-import { type DebugLogger, protocolName, scriptOutput, streamLogger } from "@atv/cli";
-import { type AppleTV, DeviceModel, enumName, OperatingSystem, scan } from "@atv/core";
+import { protocolName, scriptOutput, streamLogger } from "@atv/cli";
+import { type AppleTV, DeviceModel, enumName, type Logger, OperatingSystem, scan } from "@atv/core";
 import type { ScriptOptions } from "./options.js";
 
 /**
@@ -20,7 +20,10 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
 
 async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
   if (options.command === "scan") return scanDevices(options);
-  const devices = await scan(scanOptions(options, options.id));
+  const devices = await scan({
+    ...scanOptions(options, options.id),
+    protocol: options.scanProtocols ?? options.protocol,
+  });
   if (devices.length === 0) return scriptOutput({ success: false, error: "device_not_found" });
   return scriptOutput({ success: false, error: "unsupported_command" });
 }
@@ -34,7 +37,8 @@ function scanOptions(options: ScriptOptions, identifier: string[] | undefined) {
   return {
     hosts: options.scanHosts,
     identifier,
-    protocol: options.scanProtocols ?? options.protocol,
+    // pyatv's scan command ignores --protocol; --scan-protocols is ours, for both.
+    protocol: options.scanProtocols,
     timeout: options.scanTimeout * 1000,
     mdnsPort: options.mdnsPort,
     logger: options.debug ? fileLogger() : undefined,
@@ -61,6 +65,6 @@ export function deviceJson(device: AppleTV): Record<string, unknown> {
 }
 
 /** --debug writes to atvscript.log, so standard output stays pure JSON (as pyatv). */
-function fileLogger(): DebugLogger {
+function fileLogger(): Logger {
   return streamLogger("atvscript", (line) => appendFileSync("atvscript.log", line));
 }

@@ -28,8 +28,12 @@ describe("atvscript", () => {
       {
         name: fake.name,
         address: "127.0.0.1",
-        identifier: fake.identifier,
-        all_identifiers: expect.arrayContaining(Object.values(fake.identifiers)),
+        identifier: fake.identity.mrpIdentifier,
+        all_identifiers: expect.arrayContaining([
+          fake.identity.mrpIdentifier,
+          fake.identity.mac,
+          fake.identity.mac.replaceAll(":", ""),
+        ]),
         device_info: {
           mac: fake.identity.mac,
           model: "Gen4K",

@@ -1,9 +1,6 @@
 import {
   type DeviceInfoFields,
-  DeviceModel,
-  lookupModel,
-  lookupOs,
-  OperatingSystem,
+  modelFields,
   Protocol,
   type ProtocolScanPlugin,
   Service,
@@ -27,16 +24,9 @@ function handleAirPlay(service: ZeroconfService) {
 }
 
 function airplayDeviceInfo(_serviceType: string, properties: ServiceProperties): DeviceInfoFields {
-  const info: DeviceInfoFields = {};
   const rawModel = properties.get("model");
-  if (rawModel !== undefined) {
-    info.rawModel = rawModel;
-    const model = lookupModel(rawModel);
-    if (model !== DeviceModel.Unknown) info.model = model;
-    // Only Mac identifiers tell the OS here; Apple TVs get theirs from the model later.
-    const os = lookupOs(rawModel);
-    if (os !== OperatingSystem.Unknown) info.operatingSystem = os;
-  }
+  // Only Mac identifiers tell the OS here; Apple TVs get theirs from the model later.
+  const info: DeviceInfoFields = rawModel === undefined ? {} : modelFields(rawModel);
   const version = properties.get("osvers");
   if (version !== undefined) info.version = version;
   // The device id is the MAC address of the receiver's primary interface.

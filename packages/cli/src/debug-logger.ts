@@ -1,11 +1,5 @@
 import { formatWithOptions } from "node:util";
-
-export interface DebugLogger {
-  debug(message: string, ...args: unknown[]): void;
-}
-
-/** A logger that drops everything: the default when --debug is not given. */
-export const silentLogger: DebugLogger = { debug() {} };
+import type { Logger } from "@atv/interface";
 
 /**
  * Writes debug lines with a timestamp and component name, in the layout pyatv's scripts
@@ -14,7 +8,7 @@ export const silentLogger: DebugLogger = { debug() {} };
 export function streamLogger(
   component: string,
   write: (line: string) => void = (line) => process.stderr.write(line),
-): DebugLogger {
+): Logger {
   return {
     debug(message, ...args) {
       const stamp = new Date().toISOString().replace("T", " ").slice(0, 19);

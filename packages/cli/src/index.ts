@@ -1,6 +1,7 @@
-export { type DebugLogger, silentLogger, streamLogger } from "./debug-logger.js";
+export { type CommandLine, type OptionSpecs, parseCommandLine } from "./command-line.js";
+export { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, readCredentials } from "./credential-options.js";
+export { streamLogger } from "./debug-logger.js";
 export {
-  isIPv4,
   PROTOCOL_NAMES,
   type ProtocolName,
   parseHosts,

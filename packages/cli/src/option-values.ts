@@ -1,3 +1,4 @@
+import { isIPv4 } from "node:net";
 import { Protocol } from "@atv/interface";
 import { UsageError } from "./usage-error.js";
 
@@ -54,12 +55,4 @@ export function parseIntInRange(
     throw new UsageError(`argument ${label}: Must be greater >= ${lower} and < ${upper}`);
   }
   return n;
-}
-
-export function isIPv4(text: string): boolean {
-  const parts = text.split(".");
-  return (
-    parts.length === 4 &&
-    parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255 && String(Number(p)) === p)
-  );
 }

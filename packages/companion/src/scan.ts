@@ -1,7 +1,6 @@
 import {
   type DeviceInfoFields,
-  DeviceModel,
-  lookupModel,
+  modelFields,
   PairingRequirement,
   Protocol,
   type ProtocolScanPlugin,
@@ -58,13 +57,9 @@ function companionDeviceInfo(
   _serviceType: string,
   properties: ServiceProperties,
 ): DeviceInfoFields {
-  const info: DeviceInfoFields = {};
   const rawModel = properties.get("rpMd");
-  if (rawModel !== undefined) {
-    info.rawModel = rawModel;
-    const model = lookupModel(rawModel);
-    if (model !== DeviceModel.Unknown) info.model = model;
-  }
+  const info: DeviceInfoFields =
+    rawModel === undefined ? {} : modelFields(rawModel, { withOs: false });
   return info;
 }
 

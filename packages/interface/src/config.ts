@@ -77,9 +77,9 @@ export class AppleTV {
     return this.services.flatMap((s) => (s.identifier === undefined ? [] : [s.identifier]));
   }
 
-  /** True once at least one service has an identifier. */
+  /** True once at least one service has a (non-empty) identifier. */
   get ready(): boolean {
-    return this.allIdentifiers.length > 0;
+    return this.services.some((s) => Boolean(s.identifier));
   }
 
   /** The service to connect with: `protocol`'s, else the first of MRP, DMAP, AirPlay, RAOP. */

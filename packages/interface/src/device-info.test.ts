@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeviceModel, OperatingSystem } from "./const.js";
-import { DeviceInfo, type DeviceInfoFields } from "./device-info.js";
+import { DeviceInfo, type DeviceInfoFields, modelFields } from "./device-info.js";
 
 describe("DeviceInfo", () => {
   it("defaults every fact", () => {
@@ -146,5 +146,18 @@ describe("DeviceInfo", () => {
       expect(copy.toJSON()).toEqual(info.toJSON());
       expect(copy.toString()).toBe(info.toString());
     });
+  });
+});
+
+describe("modelFields", () => {
+  it("reads a known Apple TV identifier", () => {
+    expect(modelFields("AppleTV6,2")).toMatchObject({ rawModel: "AppleTV6,2", model: DeviceModel.Gen4K });
+  });
+  it("keeps an unknown identifier raw, with neither model nor OS", () => {
+    expect(modelFields("Speaker1,1")).toEqual({ rawModel: "Speaker1,1" });
+  });
+  it("tells the OS of a Mac only when asked", () => {
+    expect(modelFields("MacBookAir10,1").operatingSystem).toBe(OperatingSystem.MacOS);
+    expect(modelFields("MacBookAir10,1", { withOs: false }).operatingSystem).toBeUndefined();
   });
 });

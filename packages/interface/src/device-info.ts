@@ -1,6 +1,6 @@
 import { DeviceModel, OperatingSystem } from "./const.js";
 import { modelStr, operatingSystemStr } from "./convert.js";
-import { lookupVersion } from "./device-models.js";
+import { lookupModel, lookupOs, lookupVersion } from "./device-models.js";
 
 /** What a protocol can tell about a device; every field may be missing. */
 export interface DeviceInfoFields {
@@ -109,4 +109,20 @@ function guessOs(model: DeviceModel): OperatingSystem {
     default:
       return OperatingSystem.Unknown;
   }
+}
+
+/**
+ * The device facts a model identifier in a TXT record tells ("AppleTV6,2", "MacBookPro18,1"):
+ * the raw identifier, the model when it is known, and, with `withOs`, the OS when the
+ * identifier alone tells it (pyatv's lookup_model and lookup_os).
+ */
+export function modelFields(rawModel: string, { withOs = true } = {}): DeviceInfoFields {
+  const fields: DeviceInfoFields = { rawModel };
+  const model = lookupModel(rawModel);
+  if (model !== DeviceModel.Unknown) fields.model = model;
+  if (withOs) {
+    const os = lookupOs(rawModel);
+    if (os !== OperatingSystem.Unknown) fields.operatingSystem = os;
+  }
+  return fields;
 }

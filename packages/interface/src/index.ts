@@ -62,7 +62,7 @@ export {
   repeatStr,
   shuffleStr,
 } from "./convert.js";
-export { DeviceInfo, type DeviceInfoFields } from "./device-info.js";
+export { DeviceInfo, type DeviceInfoFields, modelFields } from "./device-info.js";
 export {
   BUILD_VERSIONS,
   INTERNAL_NAMES,
@@ -102,6 +102,7 @@ export {
   UnsupportedProtocolError,
 } from "./errors.js";
 export { collectFeatures, featuresInState } from "./features.js";
+export { type Logger, silentLogger } from "./logger.js";
 export {
   createPlaying,
   type PlayingInit,

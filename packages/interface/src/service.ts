@@ -131,10 +131,13 @@ export class Service {
     this.enabled = init.enabled ?? true;
   }
 
-  /** Takes credentials, password and properties of another service of the same protocol. */
+  /**
+   * Takes credentials, password and properties of another service of the same protocol;
+   * empty credentials or password never replace set ones (as in pyatv).
+   */
   merge(other: Service): void {
-    this.credentials = other.credentials ?? this.credentials;
-    this.password = other.password ?? this.password;
+    this.credentials = other.credentials || this.credentials;
+    this.password = other.password || this.password;
     this.properties.merge(other.properties);
   }
 

@@ -1,10 +1,7 @@
 import { updateServiceDetails } from "@atv/airplay";
 import {
   type DeviceInfoFields,
-  DeviceModel,
-  lookupModel,
-  lookupOs,
-  OperatingSystem,
+  modelFields,
   PairingRequirement,
   Protocol,
   type ProtocolScanPlugin,
@@ -56,15 +53,8 @@ function parseWama(wama: string): Map<string, string> {
 }
 
 function raopDeviceInfo(_serviceType: string, properties: ServiceProperties): DeviceInfoFields {
-  const info: DeviceInfoFields = {};
   const rawModel = properties.get("am");
-  if (rawModel !== undefined) {
-    info.rawModel = rawModel;
-    const model = lookupModel(rawModel);
-    if (model !== DeviceModel.Unknown) info.model = model;
-    const os = lookupOs(rawModel);
-    if (os !== OperatingSystem.Unknown) info.operatingSystem = os;
-  }
+  const info: DeviceInfoFields = rawModel === undefined ? {} : modelFields(rawModel);
   const version = properties.get("ov");
   if (version !== undefined) info.version = version;
 

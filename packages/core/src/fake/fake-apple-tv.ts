@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { airplayAnnouncement } from "@atv/airplay/fake";
 import { companionAnnouncement } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
-import { AppleTV, PlainProperties, Protocol } from "@atv/interface";
+import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
 import { mrpAnnouncement } from "@atv/mrp/fake";
 import { raopAnnouncement } from "@atv/raop/fake";
 import {
@@ -13,6 +13,7 @@ import {
   ZeroconfResponder,
 } from "@atv/zeroconf";
 import { BUILT_IN_PROTOCOLS } from "../protocols.js";
+import { DeviceBuilder } from "../scan/device-builder.js";
 import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
 
 export interface FakeAppleTVOptions {
@@ -152,36 +153,28 @@ export class FakeAppleTV {
   }
 
   /**
-   * The device as a scan sees it: each announcement read by its protocol's scan handler,
+   * The device as a scan sees it: its announcements read by the scan's own device builder,
    * so the fake never restates how identifiers are found.
    */
-  #asScanned(): AppleTV {
-    const device = new AppleTV({ address: this.address, name: this.name });
-    for (const { protocol, announcement } of this.#services) {
-      const handler = BUILT_IN_PROTOCOLS.find((p) => p.protocol === protocol)?.serviceTypes[
-        announcement.type
-      ];
-      const service = {
+  #asScanned(): AppleTV | undefined {
+    const builder = new DeviceBuilder(BUILT_IN_PROTOCOLS);
+    builder.add({
+      address: this.address,
+      deepSleep: false,
+      model: this.identity.internalName,
+      services: this.#services.map(({ announcement }) => ({
         ...announcement,
         address: this.address,
         properties: new PlainProperties(announcement.properties),
-      };
-      const response = {
-        address: this.address,
-        services: [service],
-        deepSleep: false,
-        model: undefined,
-      };
-      const found = handler?.handle(service, response);
-      if (found) device.addService(found.service);
-    }
-    return device;
+      })),
+    });
+    return builder.build()[0];
   }
 
   /** The identifier of each protocol's service, as a scan reports it. */
   get identifiers(): Partial<Record<Protocol, string>> {
     const out: Partial<Record<Protocol, string>> = {};
-    for (const service of this.#asScanned().services) {
+    for (const service of this.#asScanned()?.services ?? []) {
       if (service.identifier !== undefined) out[service.protocol] = service.identifier;
     }
     return out;
@@ -189,7 +182,7 @@ export class FakeAppleTV {
 
   /** The device's main identifier, as a scan reports it. */
   get identifier(): string | undefined {
-    return this.#asScanned().identifier;
+    return this.#asScanned()?.identifier;
   }
 
   async close(): Promise<void> {
@@ -207,7 +200,10 @@ function listen(address: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once("error", reject);
-    server.listen(0, address, () => resolve(server));
+    server.listen(0, address, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
   });
 }
 

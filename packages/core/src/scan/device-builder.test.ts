@@ -7,10 +7,11 @@ import {
   type ZeroconfResponse,
   type ZeroconfService,
 } from "@atv/interface";
+import { DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE } from "@atv/zeroconf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_PROTOCOLS, selectProtocols } from "../protocols.js";
-import { DEVICE_INFO_TYPE, DeviceBuilder, SLEEP_PROXY_TYPE } from "./device-builder.js";
+import { DeviceBuilder } from "./device-builder.js";
 
 function service(
   type: string,
@@ -60,8 +61,8 @@ describe("DeviceBuilder", () => {
         "_raop._tcp.local",
         "_companion-link._tcp.local",
         "_touch-able._tcp.local",
-        DEVICE_INFO_TYPE,
-        SLEEP_PROXY_TYPE,
+        DEVICE_INFO_SERVICE,
+        SLEEP_PROXY_SERVICE,
       ]),
     );
   });

@@ -11,11 +11,7 @@ import {
   type ZeroconfResponse,
   type ZeroconfService,
 } from "@atv/interface";
-import type { Logger } from "@atv/zeroconf";
-
-/** Zeroconf types that carry device facts but no protocol (pyatv asks for them too). */
-export const DEVICE_INFO_TYPE = "_device-info._tcp.local";
-export const SLEEP_PROXY_TYPE = "_sleep-proxy._udp.local";
+import { DEVICE_INFO_SERVICE, type Logger, SLEEP_PROXY_SERVICE } from "@atv/zeroconf";
 
 interface FoundDevice {
   name: string;
@@ -55,11 +51,11 @@ export class DeviceBuilder {
   }
 
   /**
-   * The service types to ask for: device info and sleep proxy first (as pyatv orders
-   * them), then every plugin's.
+   * The service types to ask for: device info and sleep proxy (types that carry device
+   * facts but no protocol) first, as pyatv orders them, then every plugin's.
    */
   get serviceTypes(): string[] {
-    return [...new Set([DEVICE_INFO_TYPE, SLEEP_PROXY_TYPE, ...this.#handlers.keys()])];
+    return [...new Set([DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE, ...this.#handlers.keys()])];
   }
 
   add(response: ZeroconfResponse): void {

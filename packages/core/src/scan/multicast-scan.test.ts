@@ -46,7 +46,7 @@ inPrivateNetwork(
       const devices = await scan({
         interfaceAddress: "10.99.0.2",
         timeout: 60_000,
-        identifier: fake.identifiers[Protocol.AirPlay],
+        identifier: fake.identity.mac,
       });
       expect(devices.map((d) => d.identifier)).toEqual([fake.identifier]);
     });

@@ -29,7 +29,13 @@ describe("scan() against fake devices on loopback", () => {
     expect(rest).toEqual([]);
     expect(device?.name).toBe("Living Room");
     expect(device?.address).toBe("127.0.0.1");
-    expect(device?.identifier).toBe(tvos14.identifier);
+    // Identifiers as the announcements carry them (not as the fake reports them back).
+    const id = tvos14.identity;
+    expect(device?.identifier).toBe(id.mrpIdentifier);
+    expect(device?.getService(Protocol.AirPlay)?.identifier).toBe(id.mac);
+    expect(device?.getService(Protocol.RAOP)?.identifier).toBe(id.mac.replaceAll(":", ""));
+    // tvOS 14's Companion service carries no rpMRtID yet (it came with tvOS 16).
+    expect(device?.getService(Protocol.Companion)?.identifier).toBeUndefined();
     expect(new Set(device?.allIdentifiers)).toEqual(new Set(Object.values(tvos14.identifiers)));
     expect(device?.services.map((s) => [s.protocol, s.port]).sort()).toEqual(
       tvos14.services.map((s) => [s.protocol, s.port]).sort(),
@@ -56,7 +62,7 @@ describe("scan() against fake devices on loopback", () => {
     expect(modern?.getService(Protocol.MRP)).toBeUndefined();
     expect(modern?.getService(Protocol.AirPlay)).toBeDefined();
     expect(modern?.getService(Protocol.Companion)?.identifier).toBe(
-      tvos17.identifiers[Protocol.Companion],
+      tvos17.identity.systemPairingIdentity,
     );
     expect(modern?.deviceInfo.model).toBe(DeviceModel.AppleTV4KGen2);
     expect(modern?.deviceInfo.version).toBe("17.4");
@@ -65,12 +71,13 @@ describe("scan() against fake devices on loopback", () => {
     expect(legacy?.getService(Protocol.DMAP)).toBeDefined();
     expect(legacy?.getService(Protocol.MRP)).toBeUndefined();
     expect(legacy?.deviceInfo.model).toBe(DeviceModel.Gen3);
-    expect(legacy?.identifier).toBe(atv3.identifier);
+    expect(legacy?.getService(Protocol.AirPlay)?.identifier).toBe(atv3.identity.mac);
+    expect(legacy?.identifier).toBe(atv3.identity.dmapIdentifier);
   });
 
   it("filters by identifier", async () => {
     const base = { hosts: ["127.0.0.1"], mdnsPort: tvos14.mdnsPort, timeout: 10_000 };
-    const airplayId = tvos14.identifiers[Protocol.AirPlay];
+    const airplayId = tvos14.identity.mac;
     expect(await scan({ ...base, identifier: airplayId })).toHaveLength(1);
     expect(await scan({ ...base, identifier: ["nope", airplayId ?? ""] })).toHaveLength(1);
     expect(await scan({ ...base, identifier: "not-a-known-identifier" })).toEqual([]);
@@ -115,9 +122,30 @@ describe("scan() against fake devices on loopback", () => {
 });
 
 describe("scan() errors", () => {
-  it("is a NonLocalSubnetError type that callers can catch", () => {
-    // The zeroconf package tests the non-local rule with injected interfaces; here we only
-    // check that core re-exports the class users catch.
-    expect(new NonLocalSubnetError("x")).toBeInstanceOf(Error);
+  it("rejects a silent host outside every local subnet with NonLocalSubnetError", async () => {
+    // This machine "has" only 192.168.1.0/24, so the silent 127.0.0.9 is not local.
+    const pending = scan({
+      hosts: ["127.0.0.9"],
+      mdnsPort: 5399,
+      timeout: 500,
+      localInterfaces: () => [{ address: "192.168.1.10", netmask: "255.255.255.0" }],
+    });
+    await expect(pending).rejects.toBeInstanceOf(NonLocalSubnetError);
+    await expect(pending).rejects.toThrow(/127\.0\.0\.9.*subnet/);
+  });
+
+  it("returns a non-local host that does answer like any other", async () => {
+    const fake = await FakeAppleTV.start({ address: "127.0.0.4", mdnsPort: 0 });
+    try {
+      const found = await scan({
+        hosts: ["127.0.0.4"],
+        mdnsPort: fake.mdnsPort,
+        timeout: 10_000,
+        localInterfaces: () => [{ address: "192.168.1.10", netmask: "255.255.255.0" }],
+      });
+      expect(found.map((d) => d.name)).toEqual([fake.name]);
+    } finally {
+      await fake.close();
+    }
   });
 });

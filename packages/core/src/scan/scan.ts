@@ -1,5 +1,5 @@
 import type { AppleTV, Protocol, ProtocolScanPlugin, ZeroconfService } from "@atv/interface";
-import { type Logger, multicastBrowse, unicastScan } from "@atv/zeroconf";
+import { type LocalInterface, type Logger, multicastBrowse, unicastScan } from "@atv/zeroconf";
 import { BUILT_IN_PROTOCOLS, selectProtocols } from "../protocols.js";
 import { DeviceBuilder } from "./device-builder.js";
 
@@ -17,6 +17,11 @@ export interface ScanOptions {
   mdnsPort?: number;
   /** The local address to browse from (multicast only). */
   interfaceAddress?: string;
+  /**
+   * This machine's IPv4 interfaces (default: the system's), to tell hosts in a local subnet
+   * from others: a silent host outside them is a NonLocalSubnetError, not just "not found".
+   */
+  localInterfaces?: () => readonly LocalInterface[];
   /** Overrides the protocol plugins to scan with (default: every built-in protocol). */
   plugins?: readonly ProtocolScanPlugin[];
   logger?: Logger;
@@ -44,6 +49,7 @@ export async function scan(options: ScanOptions = {}): Promise<AppleTV[]> {
           port: options.mdnsPort,
           signal: options.signal,
           logger: options.logger,
+          localInterfaces: options.localInterfaces,
         })
       : await multicastBrowse({
           serviceTypes: builder.serviceTypes,
