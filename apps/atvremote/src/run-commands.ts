@@ -1,30 +1,54 @@
-import { streamLogger } from "@atv/cli";
-import { scan } from "@atv/core";
-import type { AppleTV } from "@atv/interface";
+import {
+  isRemoteControlCommand,
+  parseCommandCall,
+  runRemoteControlCommand,
+  streamLogger,
+  UsageError,
+} from "@atv/cli";
+import { AtvError, connect, NotSupportedError } from "@atv/core";
+import { findDevice } from "./find-device.js";
 import type { RemoteOptions } from "./options.js";
+import { pairCommand } from "./pair-command.js";
+import { scanCommand } from "./scan-command.js";
 
-/** Global commands need no device; everything else runs against the device found. */
+/** Global commands need no connection; the others run, in order, on the device found. */
 export async function runCommands(options: RemoteOptions): Promise<number> {
-  const [command] = options.commands;
-  if (command === "scan") return scanCommand(options);
-  process.stderr.write(`atvremote: unknown command: ${command}\n`);
-  return 1;
-}
+  const [first] = options.commands;
+  if (first === "scan") return scanCommand(options);
+  if (first === "pair") return pairCommand(options);
 
-async function scanCommand(options: RemoteOptions): Promise<number> {
-  const devices = await scan({
-    hosts: options.scanHosts,
-    timeout: options.scanTimeout * 1000,
-    protocol: options.scanProtocols,
-    identifier: options.id,
-    mdnsPort: options.mdnsPort,
-    logger: options.debug || options.mdnsDebug ? streamLogger("atv.scan") : undefined,
+  for (const text of options.commands) {
+    const { name } = parseCommandCall(text);
+    if (!isRemoteControlCommand(name)) {
+      process.stderr.write(`Unknown command: ${name}\n`);
+      return 1;
+    }
+  }
+  const device = await findDevice(options);
+  if (!device) return 1;
+  const atv = await connect(device, {
+    logger: options.debug ? streamLogger("atv.connect") : undefined,
   });
-  process.stdout.write(formatScanResults(devices));
-  return 0;
-}
-
-/** pyatv's scan layout: a header, then each device followed by a blank line. */
-export function formatScanResults(devices: readonly AppleTV[]): string {
-  return `Scan Results\n${"=".repeat(40)}\n${devices.map((d) => `${d}\n\n`).join("")}`;
+  try {
+    for (const text of options.commands) {
+      const call = parseCommandCall(text);
+      try {
+        await runRemoteControlCommand(atv.remoteControl, call);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        if (error instanceof NotSupportedError) {
+          process.stderr.write(`Command '${call.name}' is not supported by device\n`);
+          return 1;
+        }
+        if (error instanceof AtvError) {
+          process.stderr.write(`Command '${call.name}' failed: ${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+    }
+    return 0;
+  } finally {
+    await atv.close();
+  }
 }

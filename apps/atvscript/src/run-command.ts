@@ -1,6 +1,20 @@
 import { appendFileSync } from "node:fs";
-import { protocolName, scriptOutput, streamLogger } from "@atv/cli";
-import { type AppleTV, DeviceModel, enumName, type Logger, OperatingSystem, scan } from "@atv/core";
+import {
+  isRemoteControlCommand,
+  protocolName,
+  runRemoteControlCommand,
+  scriptOutput,
+  streamLogger,
+} from "@atv/cli";
+import {
+  type AppleTV,
+  connect,
+  DeviceModel,
+  enumName,
+  type Logger,
+  OperatingSystem,
+  scan,
+} from "@atv/core";
 import type { ScriptOptions } from "./options.js";
 
 /**
@@ -20,12 +34,26 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
 
 async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
   if (options.command === "scan") return scanDevices(options);
-  const devices = await scan({
+  const command = options.command ?? "";
+  if (!isRemoteControlCommand(command)) {
+    return scriptOutput({ success: false, error: "unsupported_command" });
+  }
+  const [device] = await scan({
     ...scanOptions(options, options.id),
     protocol: options.scanProtocols ?? options.protocol,
   });
-  if (devices.length === 0) return scriptOutput({ success: false, error: "device_not_found" });
-  return scriptOutput({ success: false, error: "unsupported_command" });
+  if (!device) return scriptOutput({ success: false, error: "device_not_found" });
+  for (const [protocol, credentials] of options.credentials) {
+    const service = device.getService(protocol);
+    if (service) service.credentials = credentials;
+  }
+  const atv = await connect(device);
+  try {
+    await runRemoteControlCommand(atv.remoteControl, { name: command, args: [] });
+    return scriptOutput({ success: true, values: { command } });
+  } finally {
+    await atv.close();
+  }
 }
 
 async function scanDevices(options: ScriptOptions): Promise<Record<string, unknown>> {

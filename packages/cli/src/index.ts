@@ -10,5 +10,13 @@ export {
   parseProtocols,
   protocolName,
 } from "./option-values.js";
+export { readLine } from "./read-line.js";
+export {
+  type CommandCall,
+  isRemoteControlCommand,
+  parseCommandCall,
+  REMOTE_CONTROL_COMMANDS,
+  runRemoteControlCommand,
+} from "./remote-commands.js";
 export { localIsoTimestamp, type ScriptOutputInit, scriptOutput } from "./script-output.js";
 export { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";

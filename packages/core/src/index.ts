@@ -129,5 +129,9 @@ export {
   type ZeroconfResponse,
   type ZeroconfService,
 } from "@atv/interface";
+export { type ConnectDeviceOptions, connect } from "./connect/connect.js";
+export { FacadeAppleTV } from "./connect/facade-apple-tv.js";
+export { type PairDeviceOptions, pair } from "./connect/pair.js";
+export { PROTOCOL_PRIORITY } from "./connect/relayer.js";
 export { BUILT_IN_PROTOCOLS, selectProtocols } from "./protocols.js";
 export { DEFAULT_SCAN_TIMEOUT, type ScanOptions, scan } from "./scan/scan.js";

@@ -1,7 +1,7 @@
 import { airplayScanPlugin } from "@atv/airplay";
 import { companionScanPlugin } from "@atv/companion";
 import { dmapScanPlugin } from "@atv/dmap";
-import type { Protocol, ProtocolScanPlugin } from "@atv/interface";
+import type { Protocol, ProtocolPlugin } from "@atv/interface";
 import { mrpScanPlugin } from "@atv/mrp";
 import { raopScanPlugin } from "@atv/raop";
 
@@ -9,7 +9,7 @@ import { raopScanPlugin } from "@atv/raop";
  * Every built-in protocol. Core's generic code works over this list and nothing else.
  * The order is pyatv's, so the service types spread over query packets as pyatv's do.
  */
-export const BUILT_IN_PROTOCOLS: readonly ProtocolScanPlugin[] = [
+export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
   airplayScanPlugin,
   companionScanPlugin,
   dmapScanPlugin,
@@ -20,8 +20,8 @@ export const BUILT_IN_PROTOCOLS: readonly ProtocolScanPlugin[] = [
 /** The plugins for `protocols` (all when undefined or empty). */
 export function selectProtocols(
   protocols: Protocol | Iterable<Protocol> | undefined,
-  from: readonly ProtocolScanPlugin[] = BUILT_IN_PROTOCOLS,
-): ProtocolScanPlugin[] {
+  from: readonly ProtocolPlugin[] = BUILT_IN_PROTOCOLS,
+): ProtocolPlugin[] {
   if (protocols === undefined) return [...from];
   const wanted = new Set(typeof protocols === "number" ? [protocols] : protocols);
   if (wanted.size === 0) return [...from];

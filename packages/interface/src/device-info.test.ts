@@ -151,7 +151,10 @@ describe("DeviceInfo", () => {
 
 describe("modelFields", () => {
   it("reads a known Apple TV identifier", () => {
-    expect(modelFields("AppleTV6,2")).toMatchObject({ rawModel: "AppleTV6,2", model: DeviceModel.Gen4K });
+    expect(modelFields("AppleTV6,2")).toMatchObject({
+      rawModel: "AppleTV6,2",
+      model: DeviceModel.Gen4K,
+    });
   });
   it("keeps an unknown identifier raw, with neither model nor OS", () => {
     expect(modelFields("Speaker1,1")).toEqual({ rawModel: "Speaker1,1" });

@@ -111,6 +111,12 @@ export {
   playingStr,
 } from "./playing.js";
 export type {
+  ConnectOptions,
+  PairOptions,
+  ProtocolPlugin,
+  ProtocolSession,
+} from "./protocol-plugin.js";
+export type {
   ProtocolScanPlugin,
   ScanResult,
   ServiceTypeHandler,

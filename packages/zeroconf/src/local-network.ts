@@ -28,6 +28,11 @@ export function isLoopback(address: string): boolean {
   return isIPv4(address) && address.startsWith("127.");
 }
 
+/** 169.254.0.0/16 (RFC 3927): self-assigned, usually an interface without a real network. */
+export function isLinkLocal(address: string): boolean {
+  return isIPv4(address) && address.startsWith("169.254.");
+}
+
 /** Whether `host` is inside the subnet of one of `interfaces`. */
 export function isInLocalSubnet(host: string, interfaces: readonly LocalInterface[]): boolean {
   const target = ipv4ToNumber(host);

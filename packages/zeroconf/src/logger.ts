@@ -1,7 +1,2 @@
-/** Where this package reports what it drops or ignores. Injected; nothing is global. */
-export interface Logger {
-  debug(msg: string, ...args: unknown[]): void;
-}
-
-/** The default logger: says nothing. */
-export const silentLogger: Logger = { debug: () => {} };
+// One Logger type for all of atv lives in @atv/interface; re-exported for this package's users.
+export { type Logger, silentLogger } from "@atv/interface";

@@ -1,33 +1,44 @@
 import type { RemoteInfo, Socket } from "node:dgram";
 import { InvalidConfigError, type ZeroconfResponse, type ZeroconfService } from "@atv/interface";
 import { scanWindow, whenAborted } from "./abort.js";
+import { openBrowseSockets } from "./browse-sockets.js";
 import { type DnsMessage, decodeMessage } from "./codec.js";
-import { DEFAULT_SCAN_TIMEOUT, MDNS_GROUP, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
+import { DEFAULT_QUERY_TIMEOUT, MDNS_GROUP, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
+import { type LocalInterface, systemInterfaces } from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { DEVICE_INFO_SERVICE, nameKey, SLEEP_PROXY_SERVICE } from "./names.js";
 import { buildResponse, isSleepProxyAnswer, parseServices } from "./parser.js";
 import { createServiceQueries } from "./query.js";
 import { createStats, type ZeroconfStats } from "./stats.js";
-import { bindUdpSocket } from "./udp.js";
+import {
+  checkIPv4,
+  checkMulticastGroup,
+  checkPort,
+  checkTimeout,
+  encodeOption,
+} from "./validate.js";
 import { RecordType } from "./wire.js";
-
-/** RFC 6762 §11: mDNS packets go out with IP TTL 255. */
-const MULTICAST_TTL = 255;
 
 export interface MulticastBrowseOptions {
   /** Service types without the trailing dot, e.g. "_airplay._tcp.local". */
   readonly serviceTypes: readonly string[];
-  /** How long to collect answers, in ms (4000). */
+  /** How long to collect answers, in ms (4000), finite and ≥ 0. */
   readonly timeout?: number;
   readonly signal?: AbortSignal;
   /** End as soon as a host's complete answer has a service with one of these identifiers. */
   readonly identifiers?: readonly string[];
   /** The identifier a service carries (protocol-specific); needed with `identifiers`. */
   readonly identifierOf?: (service: ZeroconfService) => string | undefined;
-  /** Port of the multicast group (5353). */
+  /** Port of the multicast group (5353): an integer 1–65535. */
   readonly port?: number;
-  /** Address of the interface to send on and bind to; the system's choice by default. */
+  /**
+   * IPv4 address of the one interface to send on and bind to. Without it the browse
+   * sends on every non-loopback, non-link-local address of `localInterfaces`, or, if
+   * there is none, on the system's choice of interface.
+   */
   readonly interface?: string;
+  /** This machine's IPv4 interfaces (systemInterfaces); read when `interface` is not set. */
+  readonly localInterfaces?: () => readonly LocalInterface[];
   /** Multicast group to ask (224.0.0.251). */
   readonly group?: string;
   readonly logger?: Logger;
@@ -40,6 +51,8 @@ interface Responder {
   readonly messages: DnsMessage[];
   /** ANY queries to send it directly while it answers as a sleep proxy. */
   wakeQueries: Uint8Array[] | undefined;
+  /** The socket its last answer came in on, which reaches it. */
+  via: Socket;
 }
 
 /**
@@ -48,31 +61,33 @@ interface Responder {
  * Answers that mention other service types are ignored. A source answering as a Bonjour
  * Sleep Proxy (services without ports) is marked deepSleep and asked directly for its
  * services with ANY queries. Our queries come from an ephemeral port, so responders
- * answer by unicast (RFC 6762 §6.7) and no socket on 5353 is needed.
+ * answer by unicast (RFC 6762 §6.7) and no socket on 5353 is needed. Without `interface`
+ * the queries go out on every interface (see openBrowseSockets). Throws
+ * InvalidConfigError for a bad option before any socket is opened.
  */
 export async function multicastBrowse(
   options: MulticastBrowseOptions,
 ): Promise<ZeroconfResponse[]> {
   options.signal?.throwIfAborted();
+  // Every option is checked before a socket exists: nothing below may throw on one.
   if (options.identifiers?.length && !options.identifierOf) {
     throw new InvalidConfigError("identifiers need an identifierOf function");
   }
-  const port = options.port ?? MDNS_PORT;
-  const group = options.group ?? MDNS_GROUP;
+  const port = checkPort("port", options.port ?? MDNS_PORT);
+  const group = checkMulticastGroup(options.group ?? MDNS_GROUP);
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_QUERY_TIMEOUT);
+  if (options.interface !== undefined) checkIPv4("interface", options.interface);
   const logger = options.logger ?? silentLogger;
   const stats = options.stats ?? createStats();
-  const queries = createServiceQueries(options.serviceTypes);
+  const queries = encodeOption("the service types", () =>
+    createServiceQueries(options.serviceTypes),
+  );
   const wanted = new Set(
     [...options.serviceTypes, DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE].map(nameKey),
   );
   const identifiers = new Set(options.identifiers ?? []);
   let responders = new Map<string, Responder>();
-
-  const window = scanWindow(options.timeout ?? DEFAULT_SCAN_TIMEOUT, options.signal);
-  const socket = await bindUdpSocket({ address: options.interface ?? "0.0.0.0", port: 0 });
-  socket.setMulticastTTL(MULTICAST_TTL);
-  socket.setMulticastLoopback(true);
-  if (options.interface) socket.setMulticastInterface(options.interface);
+  const window = scanWindow(timeout, options.signal);
 
   const matchesIdentifier = (response: ZeroconfResponse) =>
     identifiers.size > 0 &&
@@ -81,7 +96,7 @@ export async function multicastBrowse(
       return id !== undefined && identifiers.has(id);
     });
 
-  const onMessage = (data: Buffer, from: RemoteInfo) => {
+  const onMessage = (socket: Socket, data: Buffer, from: RemoteInfo) => {
     stats.received += 1;
     const decoded = decodeMessage(data);
     if (!decoded.ok) {
@@ -89,7 +104,17 @@ export async function multicastBrowse(
       logger.debug("dropped malformed answer from %s: %s", from.address, decoded.error.message);
       return;
     }
-    const message = decoded.message;
+    try {
+      collect(socket, decoded.message, from);
+    } catch (error) {
+      // A throw here would escape from the socket's event handler and end the process:
+      // an answer that cannot be used (or a throwing identifierOf) only loses that answer.
+      stats.malformed += 1;
+      logger.debug("could not use answer from %s: %s", from.address, String(error));
+    }
+  };
+
+  const collect = (socket: Socket, message: DnsMessage, from: RemoteInfo) => {
     const services = message.isResponse ? parseServices([message]) : [];
     if (services.length === 0 || services.some((s) => !wanted.has(nameKey(s.type)))) {
       stats.ignored += 1;
@@ -97,9 +122,10 @@ export async function multicastBrowse(
     }
     let responder = responders.get(from.address);
     if (!responder) {
-      responder = { count: 0, messages: [], wakeQueries: undefined };
+      responder = { count: 0, messages: [], wakeQueries: undefined, via: socket };
       responders.set(from.address, responder);
     }
+    responder.via = socket;
     responder.count += 1;
     responder.messages.push(message);
     if (isSleepProxyAnswer(services)) {
@@ -114,36 +140,48 @@ export async function multicastBrowse(
       }
     }
   };
-  socket.on("message", onMessage);
-  socket.on("error", (error) => logger.debug("multicast browse socket error: %s", error.message));
 
-  const send = () => sendQueries(socket, queries, group, port, responders, logger);
-  send();
-  const resend = setInterval(send, RESEND_INTERVAL);
+  const sockets = await openBrowseSockets({
+    interface: options.interface,
+    localInterfaces: options.localInterfaces ?? systemInterfaces,
+    logger,
+  });
+  let resend: ReturnType<typeof setInterval> | undefined;
   try {
+    for (const socket of sockets) {
+      socket.on("message", (data, from) => onMessage(socket, data, from));
+      socket.on("error", (error) =>
+        logger.debug("multicast browse socket error: %s", error.message),
+      );
+    }
+    const send = () => sendQueries(sockets, queries, group, port, responders, logger);
+    send();
+    resend = setInterval(send, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
     clearInterval(resend);
-    socket.close();
+    for (const socket of sockets) socket.close();
   }
   options.signal?.throwIfAborted();
   return [...responders].map(([address, r]) => buildResponse(address, r.messages));
 }
 
 function sendQueries(
-  socket: Socket,
+  sockets: readonly Socket[],
   queries: readonly Uint8Array[],
   group: string,
   port: number,
   responders: ReadonlyMap<string, Responder>,
   logger: Logger,
 ): void {
-  const send = (packet: Uint8Array, address: string) =>
+  const send = (socket: Socket, packet: Uint8Array, address: string) =>
     socket.send(packet, port, address, (error) => {
       if (error) logger.debug("could not send query to %s: %s", address, error.message);
     });
-  for (const query of queries) send(query, group);
+  for (const socket of sockets) {
+    for (const query of queries) send(socket, query, group);
+  }
   for (const [address, responder] of responders) {
-    for (const query of responder.wakeQueries ?? []) send(query, address);
+    for (const query of responder.wakeQueries ?? []) send(responder.via, query, address);
   }
 }

@@ -206,6 +206,21 @@ describe("ZeroconfResponder", () => {
     await logged.close();
   });
 
+  it("refuses bad options with InvalidConfigError before binding", async () => {
+    // Unicast only (no multicast option): nothing here may join a group on a real network.
+    const bad = [
+      { address: "127.0.0.1", port: 65_536 },
+      { address: "127.0.0.1", port: -1 },
+      { address: "127.0.0.1", port: 1.5 },
+      { address: "localhost", port: 0 },
+      { address: "127.0.0.1", port: 0, group: "127.0.0.2" },
+      { address: "127.0.0.1", port: 0, interfaceAddress: "eth0" },
+    ];
+    for (const options of bad) {
+      await expect(ZeroconfResponder.start(options)).rejects.toBeInstanceOf(InvalidConfigError);
+    }
+  });
+
   it("refuses invalid services with InvalidConfigError", () => {
     expect(() => responder.publish({ type: "airplay", name: "A", port: 1 })).toThrow(
       InvalidConfigError,

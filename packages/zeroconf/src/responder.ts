@@ -9,24 +9,40 @@ import {
   wireName,
 } from "./codec.js";
 import { MDNS_GROUP, MDNS_PORT } from "./constants.js";
-import { isLoopback } from "./local-network.js";
+import {
+  isInLocalSubnet,
+  isLinkLocal,
+  isLoopback,
+  type LocalInterface,
+  systemInterfaces,
+} from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { splitServiceName } from "./names.js";
 import { answerQuestions, type PublishedService } from "./responder-answers.js";
 import { createStats, type ZeroconfStats } from "./stats.js";
 import { encodeTxt } from "./txt.js";
 import { bindUdpSocket } from "./udp.js";
+import { checkIPv4, checkMulticastGroup, checkPort } from "./validate.js";
 
 export interface ResponderOptions {
-  /** Address to bind to ("0.0.0.0"). On a loopback address the responder never multicasts. */
+  /**
+   * Address to bind to ("0.0.0.0"). On a loopback address the responder never multicasts;
+   * with `multicast` it only picks the interface when `interfaceAddress` is not set.
+   */
   readonly address?: string;
-  /** Port to bind to (5353); 0 picks a free one, read it from `port` after start. */
+  /** The mDNS port (5353); 0 picks a free one, read it from `port` after start. */
   readonly port?: number;
   /** Join the mDNS group and multicast answers (false). Ignored on a loopback address. */
   readonly multicast?: boolean;
-  /** Interface address to join the group on; the system's choice by default. */
+  /**
+   * With `multicast`: the IPv4 address of the one interface the responder lives on (it
+   * joins the group there, answers there, and takes unicast queries to this address).
+   * Needed unless `address` is a specific address.
+   */
   readonly interfaceAddress?: string;
   readonly group?: string;
+  /** This machine's IPv4 interfaces (systemInterfaces), for the netmask of the interface. */
+  readonly localInterfaces?: () => readonly LocalInterface[];
   readonly logger?: Logger;
 }
 
@@ -94,6 +110,72 @@ function forLegacyUnicast(record: DnsRecord): DnsRecord {
   return { ...record, ttl: Math.min(record.ttl, LEGACY_UNICAST_TTL), cacheFlush: false };
 }
 
+/** The sockets a responder listens on; see ZeroconfResponder.start. */
+interface ResponderSockets {
+  /** Takes unicast queries and sends every answer. */
+  readonly unicast: Socket;
+  /** Bound to the group address: receives the group's queries only. */
+  readonly group: Socket | undefined;
+  /**
+   * The interface the group was joined on. Linux hands the group socket the group's
+   * traffic from every interface on which anything joined it (IP_MULTICAST_ALL, which
+   * Node cannot turn off), so group queries whose source is not on this link are
+   * dropped (RFC 6762 §11 asks responders to answer on-link sources only). Undefined
+   * netmask: the interface is not in the list, nothing is dropped.
+   */
+  readonly link: { readonly address: string; readonly netmask: string | undefined } | undefined;
+}
+
+/** Where a multicast responder lives: interfaceAddress, else a specific `address`. */
+function multicastInterface(options: ResponderOptions, address: string): string {
+  const specific = address !== "0.0.0.0" ? address : undefined;
+  const chosen = options.interfaceAddress ?? specific;
+  if (chosen === undefined) {
+    throw new InvalidConfigError("a multicast responder needs interfaceAddress (or an address)");
+  }
+  if (specific !== undefined && chosen !== specific) {
+    throw new InvalidConfigError(`address ${address} and interfaceAddress ${chosen} differ`);
+  }
+  return checkIPv4("interfaceAddress", chosen);
+}
+
+/**
+ * Multicast mode, on one interface. A socket on 0.0.0.0:5353 would take unicast queries
+ * on every interface, take unicast datagrams meant for the system's own responder
+ * (avahi, mDNSResponder), and on Linux receive any group's traffic on the port
+ * (IP_MULTICAST_ALL, which Node cannot turn off). So one socket is bound to the group
+ * address, where only datagrams sent to the group arrive, and joins it on the interface;
+ * another is bound to the interface's address for unicast queries and sends all answers,
+ * so multicast answers leave from that interface only.
+ */
+async function openMulticastSockets(
+  iface: string,
+  group: string,
+  port: number,
+  interfaces: readonly LocalInterface[],
+): Promise<ResponderSockets> {
+  const netmask = interfaces.find((entry) => entry.address === iface)?.netmask;
+  const unicast = await bindUdpSocket({ address: iface, port, reuseAddr: true });
+  let groupSocket: Socket | undefined;
+  try {
+    unicast.setMulticastInterface(iface);
+    unicast.setMulticastTTL(255);
+    unicast.setMulticastLoopback(true);
+    // With port 0 the unicast socket picked the port; the group socket shares it.
+    groupSocket = await bindUdpSocket({
+      address: group,
+      port: unicast.address().port,
+      reuseAddr: true,
+    });
+    groupSocket.addMembership(group, iface);
+    return { unicast, group: groupSocket, link: { address: iface, netmask } };
+  } catch (error) {
+    unicast.close();
+    groupSocket?.close();
+    throw error;
+  }
+}
+
 /**
  * A small mDNS responder that answers queries for the services published on it: PTR,
  * SRV, TXT and A records, type enumeration, ANY. Legacy unicast queries (from a port other
@@ -103,59 +185,72 @@ function forLegacyUnicast(record: DnsRecord): DnsRecord {
  */
 export class ZeroconfResponder {
   readonly stats: ZeroconfStats = createStats();
-  readonly #socket: Socket;
-  readonly #multicast: boolean;
+  readonly #sockets: ResponderSockets;
   readonly #group: string;
   readonly #logger: Logger;
   readonly #defaultAddress: string | undefined;
   #services: PublishedService[] = [];
   #closed = false;
 
-  private constructor(socket: Socket, multicast: boolean, options: ResponderOptions) {
-    this.#socket = socket;
-    this.#multicast = multicast;
-    this.#group = options.group ?? MDNS_GROUP;
+  private constructor(sockets: ResponderSockets, group: string, options: ResponderOptions) {
+    this.#sockets = sockets;
+    this.#group = group;
     this.#logger = options.logger ?? silentLogger;
-    const bound = socket.address().address;
+    const bound = sockets.unicast.address().address;
     this.#defaultAddress = bound !== "0.0.0.0" ? bound : options.interfaceAddress;
-    socket.on("message", (data, from) => this.#onMessage(data, from));
-    socket.on("error", (error) => this.#logger.debug("responder socket error: %s", error.message));
-  }
-
-  static async start(options: ResponderOptions = {}): Promise<ZeroconfResponder> {
-    const address = options.address ?? "0.0.0.0";
-    const multicast = (options.multicast ?? false) && !isLoopback(address);
-    const socket = await bindUdpSocket({
-      address,
-      port: options.port ?? MDNS_PORT,
-      reuseAddr: multicast,
+    sockets.unicast.on("message", (data, from) => this.#onMessage(data, from));
+    sockets.group?.on("message", (data, from) => {
+      if (this.#onLink(from.address)) return this.#onMessage(data, from);
+      this.stats.received += 1;
+      this.stats.ignored += 1;
+      this.#logger.debug("ignored group datagram from %s, not on this link", from.address);
     });
-    if (multicast) {
-      try {
-        socket.addMembership(options.group ?? MDNS_GROUP, options.interfaceAddress);
-        if (options.interfaceAddress) socket.setMulticastInterface(options.interfaceAddress);
-        socket.setMulticastTTL(255);
-        socket.setMulticastLoopback(true);
-      } catch (error) {
-        socket.close();
-        throw error;
-      }
+    for (const socket of [sockets.unicast, sockets.group]) {
+      socket?.on("error", (error) =>
+        this.#logger.debug("responder socket error: %s", error.message),
+      );
     }
-    return new ZeroconfResponder(socket, multicast, options);
   }
 
-  /** The port the responder is bound to. */
+  #onLink(source: string): boolean {
+    const link = this.#sockets.link;
+    if (link?.netmask === undefined || isLinkLocal(source)) return true;
+    return isInLocalSubnet(source, [{ address: link.address, netmask: link.netmask }]);
+  }
+
+  /**
+   * Binds and starts answering. Without multicast (and always on a loopback address) one
+   * socket on `address`:`port` answers by unicast only. With multicast it lives on one
+   * interface (see openMulticastSockets). Throws InvalidConfigError for a bad option.
+   */
+  static async start(options: ResponderOptions = {}): Promise<ZeroconfResponder> {
+    const address = checkIPv4("address", options.address ?? "0.0.0.0");
+    const port = checkPort("port", options.port ?? MDNS_PORT, true);
+    const group = checkMulticastGroup(options.group ?? MDNS_GROUP);
+    if (options.interfaceAddress !== undefined) {
+      checkIPv4("interfaceAddress", options.interfaceAddress);
+    }
+    const multicast = (options.multicast ?? false) && !isLoopback(address);
+    const interfaces = options.localInterfaces ?? systemInterfaces;
+    const sockets = multicast
+      ? await openMulticastSockets(multicastInterface(options, address), group, port, interfaces())
+      : { unicast: await bindUdpSocket({ address, port }), group: undefined, link: undefined };
+    return new ZeroconfResponder(sockets, group, options);
+  }
+
+  /** The mDNS port the responder listens on (unicast and, with multicast, the group). */
   get port(): number {
-    return this.#socket.address().port;
+    return this.#sockets.unicast.address().port;
   }
 
+  /** The address unicast queries reach it on. */
   get address(): string {
-    return this.#socket.address().address;
+    return this.#sockets.unicast.address().address;
   }
 
   /** Whether it joined the multicast group (never on a loopback address). */
   get multicast(): boolean {
-    return this.#multicast;
+    return this.#sockets.group !== undefined;
   }
 
   /** Starts answering for a service; returns a function that stops it. */
@@ -167,10 +262,13 @@ export class ZeroconfResponder {
     };
   }
 
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    return new Promise((resolve) => this.#socket.close(() => resolve()));
+    const sockets = [this.#sockets.unicast, this.#sockets.group];
+    await Promise.all(
+      sockets.map((socket) => socket && new Promise<void>((done) => socket.close(() => done()))),
+    );
   }
 
   #onMessage(data: Buffer, from: RemoteInfo): void {
@@ -202,7 +300,7 @@ export class ZeroconfResponder {
     const { answers, additionals } = answerQuestions(this.#services, query.questions);
     if (answers.length === 0) return;
     const legacy = from.port !== MDNS_PORT;
-    const unicast = legacy || !this.#multicast || query.questions.some((q) => q.unicastResponse);
+    const unicast = legacy || !this.multicast || query.questions.some((q) => q.unicastResponse);
     // A legacy resolver matches the reply by id and questions (RFC 6762 §6.7).
     const packet = encodeMessage({
       id: legacy ? query.id : 0,
@@ -213,7 +311,7 @@ export class ZeroconfResponder {
       additionals: legacy ? additionals.map(forLegacyUnicast) : additionals,
     });
     const [port, address] = unicast ? [from.port, from.address] : [MDNS_PORT, this.#group];
-    this.#socket.send(packet, port, address, (error) => {
+    this.#sockets.unicast.send(packet, port, address, (error) => {
       if (error) this.#logger.debug("could not answer %s: %s", address, error.message);
     });
   }

@@ -1,6 +1,7 @@
 // Realistic Apple TV answers, encoded with this package's own encoder, for tests (and for
 // the fuzz tests to mutate). TXT contents follow pyatv's tests/fake_udns.py and what
 // Apple TVs announce.
+import { setTimeout } from "node:timers/promises";
 import fc from "fast-check";
 import { type DnsRecord, encodeMessage } from "./codec.js";
 import { createServiceQueries } from "./query.js";
@@ -185,4 +186,23 @@ export function junkDatagrams(count: number, seed = 42): Uint8Array[] {
       .map(([packet, edits]) => mutatePacket(packet, edits)),
   );
   return fc.sample(junk, { numRuns: count, seed });
+}
+
+/**
+ * How many UDP and TCP handles this thread has open. A leaked socket never goes away, so
+ * tests poll this until it is back to what it was.
+ */
+export function openSocketHandles(): number {
+  return process
+    .getActiveResourcesInfo()
+    .filter((name) => name === "UDPWrap" || name.startsWith("TCP")).length;
+}
+
+/**
+ * openSocketHandles() once sockets closed just before are gone: a closed handle is freed
+ * a loop turn or two after its close callback. Take a baseline with this.
+ */
+export async function socketHandlesAtRest(): Promise<number> {
+  for (let turn = 0; turn < 3; turn++) await setTimeout(0);
+  return openSocketHandles();
 }

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMessage } from "./codec.js";
 import { ZeroconfResponder } from "./responder.js";
 import { createStats } from "./stats.js";
-import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, junkDatagrams, MRP_TYPE } from "./test-fixtures.js";
+import {
+  AIRPLAY_TYPE,
+  DEVICE_INFO_TYPE,
+  junkDatagrams,
+  MRP_TYPE,
+  openSocketHandles,
+  socketHandlesAtRest,
+} from "./test-fixtures.js";
 import { unicastScan } from "./unicast-scan.js";
 
 const RAOP_TYPE = "_raop._tcp.local";
@@ -170,6 +177,40 @@ describe("unicastScan", () => {
     await expect(
       unicastScan({ hosts: ["apple-tv.local"], serviceTypes: SERVICE_TYPES }),
     ).rejects.toBeInstanceOf(InvalidConfigError);
+  });
+});
+
+describe("unicastScan options", () => {
+  const base = { hosts: ["127.0.0.1"], serviceTypes: SERVICE_TYPES, knockPorts: [], timeout: 100 };
+
+  it.each([
+    ["port 0", { port: 0 }],
+    ["port -1", { port: -1 }],
+    ["port 65536", { port: 65_536 }],
+    ["a fractional port", { port: 5353.5 }],
+    ["a NaN port", { port: Number.NaN }],
+    ["a negative timeout", { timeout: -1 }],
+    ["a NaN timeout", { timeout: Number.NaN }],
+    ["an infinite timeout", { timeout: Number.POSITIVE_INFINITY }],
+    ["knock port 0", { knockPorts: [0] }],
+    ["knock port 70000", { knockPorts: [3689, 70_000] }],
+    ["a fractional knock port", { knockPorts: [1.5] }],
+    ["a host name", { hosts: ["apple-tv.local"] }],
+    ["an IPv6 host", { hosts: ["::1"] }],
+    ["a bad IPv4 host", { hosts: ["127.0.0.1", "300.1.2.3"] }],
+  ])("refuses %s with InvalidConfigError and leaves no socket open", async (_, bad) => {
+    const before = await socketHandlesAtRest();
+    await expect(unicastScan({ ...base, ...bad })).rejects.toBeInstanceOf(InvalidConfigError);
+    await expect.poll(openSocketHandles).toBe(before);
+  });
+
+  it("takes a fractional timeout and one too long for Node's timers", async () => {
+    const device = await fakeAppleTv();
+    for (const timeout of [10_000.5, 2 ** 31, 2 ** 40]) {
+      const responses = await unicastScan({ ...base, port: device.port, timeout });
+      expectLivingRoom(responses);
+    }
+    await device.close();
   });
 });
 

@@ -1,9 +1,8 @@
 import type { RemoteInfo, Socket } from "node:dgram";
-import { isIPv4 } from "node:net";
-import { InvalidConfigError, NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
+import { NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
 import { scanWindow, whenAborted } from "./abort.js";
 import { type DnsMessage, decodeMessage } from "./codec.js";
-import { DEFAULT_SCAN_TIMEOUT, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
+import { DEFAULT_QUERY_TIMEOUT, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
 import { DEFAULT_KNOCK_PORTS, type Knock, knock } from "./knock.js";
 import { isInLocalSubnet, type LocalInterface, systemInterfaces } from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -12,15 +11,16 @@ import { buildResponse } from "./parser.js";
 import { createServiceQueries, spreadServiceTypes } from "./query.js";
 import { createStats, type ZeroconfStats } from "./stats.js";
 import { bindUdpSocket } from "./udp.js";
+import { checkIPv4, checkPort, checkTimeout, encodeOption } from "./validate.js";
 
 export interface UnicastScanOptions {
   /** IPv4 addresses to ask. */
   readonly hosts: readonly string[];
   /** Service types without the trailing dot, e.g. "_airplay._tcp.local". */
   readonly serviceTypes: readonly string[];
-  /** Port the hosts answer mDNS on (5353). */
+  /** Port the hosts answer mDNS on (5353): an integer 1–65535. */
   readonly port?: number;
-  /** Longest wait in ms (4000); the scan ends sooner once every host has answered. */
+  /** Longest wait in ms (4000), finite and ≥ 0; the scan ends once every host answered. */
   readonly timeout?: number;
   readonly signal?: AbortSignal;
   /** TCP ports to connect to first, to wake sleeping devices; [] to skip. */
@@ -90,49 +90,53 @@ function nonLocalError(host: string): NonLocalSubnetError {
  */
 export async function unicastScan(options: UnicastScanOptions): Promise<ZeroconfResponse[]> {
   options.signal?.throwIfAborted();
+  // Every option is checked before the socket exists: nothing below may throw on one.
   const hosts = [...new Set(options.hosts)];
-  const invalid = hosts.find((host) => !isIPv4(host));
-  if (invalid !== undefined) throw new InvalidConfigError(`not an IPv4 address: ${invalid}`);
-  const port = options.port ?? MDNS_PORT;
+  for (const host of hosts) checkIPv4("a host", host);
+  const port = checkPort("port", options.port ?? MDNS_PORT);
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_QUERY_TIMEOUT);
+  const knockPorts = options.knockPorts ?? DEFAULT_KNOCK_PORTS;
+  for (const knockPort of knockPorts) checkPort("a knock port", knockPort);
   const logger = options.logger ?? silentLogger;
   const stats = options.stats ?? createStats();
-  const queries = createServiceQueries(options.serviceTypes);
+  const queries = encodeOption("the service types", () =>
+    createServiceQueries(options.serviceTypes),
+  );
   if (queries.length === 0 || hosts.length === 0) return [];
   const keys = queryKeys(options.serviceTypes);
   const probes = new Map(hosts.map((host) => [host, new HostProbe(host, keys)]));
 
-  const window = scanWindow(options.timeout ?? DEFAULT_SCAN_TIMEOUT, options.signal);
+  const window = scanWindow(timeout, options.signal);
   const socket = await bindUdpSocket({ address: "0.0.0.0", port: 0 });
-  const onMessage = (data: Buffer, from: RemoteInfo) => {
-    stats.received += 1;
-    const probe = probes.get(from.address);
-    if (!probe || from.port !== port) {
-      stats.ignored += 1;
-      return;
-    }
-    const decoded = decodeMessage(data);
-    if (!decoded.ok) {
-      stats.malformed += 1;
-      logger.debug("dropped malformed answer from %s: %s", from.address, decoded.error.message);
-      return;
-    }
-    if (!decoded.message.isResponse) {
-      stats.ignored += 1;
-      return;
-    }
-    probe.add(decoded.message);
-    if ([...probes.values()].every((p) => p.complete)) window.finish();
-  };
-  socket.on("message", onMessage);
-  socket.on("error", (error) => logger.debug("unicast scan socket error: %s", error.message));
-
-  const knockPorts = options.knockPorts ?? DEFAULT_KNOCK_PORTS;
-  const knocks: Knock[] =
-    knockPorts.length > 0 ? hosts.map((h) => knock(h, knockPorts, logger)) : [];
-  const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
-  sendQueries();
-  const resend = setInterval(sendQueries, RESEND_INTERVAL);
+  const knocks: Knock[] = [];
+  let resend: ReturnType<typeof setInterval> | undefined;
   try {
+    socket.on("message", (data: Buffer, from: RemoteInfo) => {
+      stats.received += 1;
+      const probe = probes.get(from.address);
+      if (!probe || from.port !== port) {
+        stats.ignored += 1;
+        return;
+      }
+      const decoded = decodeMessage(data);
+      if (!decoded.ok) {
+        stats.malformed += 1;
+        logger.debug("dropped malformed answer from %s: %s", from.address, decoded.error.message);
+        return;
+      }
+      if (!decoded.message.isResponse) {
+        stats.ignored += 1;
+        return;
+      }
+      probe.add(decoded.message);
+      if ([...probes.values()].every((p) => p.complete)) window.finish();
+    });
+    socket.on("error", (error) => logger.debug("unicast scan socket error: %s", error.message));
+
+    if (knockPorts.length > 0) for (const h of hosts) knocks.push(knock(h, knockPorts, logger));
+    const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
+    sendQueries();
+    resend = setInterval(sendQueries, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
     clearInterval(resend);

@@ -60,6 +60,7 @@ export async function scan(options: ScanOptions = {}): Promise<AppleTV[]> {
           interface: options.interfaceAddress,
           signal: options.signal,
           logger: options.logger,
+          localInterfaces: options.localInterfaces,
         });
 
   for (const response of responses) builder.add(response);

@@ -1,0 +1,107 @@
+import {
+  enumFromName,
+  InputAction,
+  isEnumValue,
+  type RemoteControl,
+  RepeatState,
+  ShuffleState,
+} from "@atv/interface";
+import { UsageError } from "./usage-error.js";
+
+/** RemoteControl's methods by the names the CLIs use (pyatv's snake_case names). */
+export const REMOTE_CONTROL_COMMANDS: Readonly<Record<string, keyof RemoteControl>> = {
+  up: "up",
+  down: "down",
+  left: "left",
+  right: "right",
+  play: "play",
+  play_pause: "playPause",
+  pause: "pause",
+  stop: "stop",
+  next: "next",
+  previous: "previous",
+  select: "select",
+  menu: "menu",
+  volume_up: "volumeUp",
+  volume_down: "volumeDown",
+  home: "home",
+  home_hold: "homeHold",
+  top_menu: "topMenu",
+  suspend: "suspend",
+  wakeup: "wakeup",
+  skip_forward: "skipForward",
+  skip_backward: "skipBackward",
+  set_position: "setPosition",
+  set_shuffle: "setShuffle",
+  set_repeat: "setRepeat",
+  channel_up: "channelUp",
+  channel_down: "channelDown",
+  screensaver: "screensaver",
+  guide: "guide",
+  control_center: "controlCenter",
+};
+
+const ACTION_COMMANDS = new Set(["up", "down", "left", "right", "select", "menu", "home"]);
+
+/** A command and its arguments as typed: "set_position=10", "select=1", "select=double_tap". */
+export interface CommandCall {
+  readonly name: string;
+  readonly args: readonly string[];
+}
+
+/** Splits "command=arg1,arg2" (pyatv's syntax for arguments). */
+export function parseCommandCall(text: string): CommandCall {
+  const eq = text.indexOf("=");
+  if (eq < 0) return { name: text, args: [] };
+  return { name: text.slice(0, eq), args: text.slice(eq + 1).split(",") };
+}
+
+export function isRemoteControlCommand(name: string): boolean {
+  return Object.hasOwn(REMOTE_CONTROL_COMMANDS, name);
+}
+
+/**
+ * Runs a remote-control command with its arguments converted as pyatv converts them:
+ * enum values by number (InputAction 0–2, ShuffleState, RepeatState) or, beyond pyatv,
+ * by name ("double_tap", "songs", "all"); positions and intervals as numbers.
+ */
+export async function runRemoteControlCommand(
+  remote: RemoteControl,
+  call: CommandCall,
+): Promise<void> {
+  const method = REMOTE_CONTROL_COMMANDS[call.name];
+  if (method === undefined) throw new UsageError(`unknown command: ${call.name}`);
+  const [first] = call.args;
+  const args: unknown[] = [];
+  if (first !== undefined) {
+    if (ACTION_COMMANDS.has(call.name)) args.push(enumArg(InputAction, first, call.name));
+    else if (call.name === "set_shuffle") args.push(enumArg(ShuffleState, first, call.name));
+    else if (call.name === "set_repeat") args.push(enumArg(RepeatState, first, call.name));
+    else args.push(numberArg(first, call.name));
+  }
+  await (remote[method] as (...a: unknown[]) => Promise<void>)(...args);
+}
+
+function enumArg<E extends Record<string, number>>(
+  e: E,
+  text: string,
+  command: string,
+): E[keyof E] {
+  const asNumber = Number(text);
+  if (/^\d+$/.test(text) && isEnumValue(e, asNumber)) return asNumber as E[keyof E];
+  const camel = text.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const byName = enumFromName(e, camel, { ignoreCase: true });
+  if (byName !== undefined) return byName;
+  const names = Object.keys(e)
+    .map((k) => `${e[k]} (${k})`)
+    .join(", ");
+  throw new UsageError(`${command}: invalid argument '${text}'; use one of ${names}`);
+}
+
+function numberArg(text: string, command: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new UsageError(`${command}: '${text}' is not a number`);
+  }
+  return value;
+}

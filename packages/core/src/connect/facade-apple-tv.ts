@@ -1,0 +1,48 @@
+import type { AppleTV, DeviceListener, ProtocolSession, RemoteControl } from "@atv/interface";
+import { facadeRemoteControl } from "./facade-remote-control.js";
+import { PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
+
+/**
+ * A connected device: one object over the sessions of every protocol that connected,
+ * each call relayed to the protocol that can make it (pyatv's FacadeAppleTV).
+ */
+export class FacadeAppleTV {
+  readonly config: AppleTV;
+  readonly remoteControl: RemoteControl;
+  /** Told once when the connection is lost or closed. */
+  listener: DeviceListener | undefined;
+  readonly #sessions: ProtocolSession[] = [];
+  #ended = false;
+
+  constructor(config: AppleTV, listener?: DeviceListener) {
+    this.config = config;
+    this.listener = listener;
+    this.remoteControl = facadeRemoteControl(new Relayer(this.#sessions));
+  }
+
+  /** The protocols connected, in priority order. */
+  get protocols(): ProtocolSession["protocol"][] {
+    return PROTOCOL_PRIORITY.filter((p) => this.#sessions.some((s) => s.protocol === p));
+  }
+
+  /** Adds a protocol's session (connect() does this). */
+  addSession(session: ProtocolSession): void {
+    this.#sessions.push(session);
+  }
+
+  /** A protocol lost its connection: end the others and tell the listener, once. */
+  connectionLost(error: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    void Promise.allSettled(this.#sessions.map((s) => s.close()));
+    this.listener?.connectionLost(error);
+  }
+
+  /** Ends every protocol's connection; the listener hears connectionClosed() once. */
+  async close(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    await Promise.allSettled(this.#sessions.map((s) => s.close()));
+    this.listener?.connectionClosed();
+  }
+}

@@ -1,0 +1,63 @@
+import { NotSupportedError, Protocol, type ProtocolSession } from "@atv/interface";
+
+/**
+ * Which protocol answers a call that several can make, most capable first (pyatv's
+ * DEFAULT_PRIORITIES).
+ */
+export const PROTOCOL_PRIORITY: readonly Protocol[] = [
+  Protocol.MRP,
+  Protocol.DMAP,
+  Protocol.Companion,
+  Protocol.AirPlay,
+  Protocol.RAOP,
+];
+
+type Part = Exclude<keyof ProtocolSession, "protocol" | "close">;
+
+/**
+ * Finds, for each call, the highest-priority session whose `part` has `method`, as pyatv's
+ * relayer does; a call no session can make rejects with NotSupportedError.
+ */
+export class Relayer {
+  readonly #sessions: readonly ProtocolSession[];
+
+  /** `sessions` is read at each call, so sessions added later take part. */
+  constructor(sessions: readonly ProtocolSession[]) {
+    this.#sessions = sessions;
+  }
+
+  #byPriority(): ProtocolSession[] {
+    return [...this.#sessions].sort(
+      (a, b) => PROTOCOL_PRIORITY.indexOf(a.protocol) - PROTOCOL_PRIORITY.indexOf(b.protocol),
+    );
+  }
+
+  /** The implementation of `part.method` to call, or undefined when no protocol has one. */
+  find<P extends Part, M extends keyof NonNullable<ProtocolSession[P]>>(
+    part: P,
+    method: M,
+  ): NonNullable<ProtocolSession[P]>[M] | undefined {
+    for (const session of this.#byPriority()) {
+      const target = session[part] as NonNullable<ProtocolSession[P]> | undefined;
+      const implementation = (target as Record<PropertyKey, unknown> | undefined)?.[method];
+      if (typeof implementation === "function") {
+        return implementation.bind(target) as NonNullable<ProtocolSession[P]>[M];
+      }
+    }
+    return undefined;
+  }
+
+  /** Like find(), but rejects the call with NotSupportedError when no protocol has it. */
+  relay<P extends Part, M extends keyof NonNullable<ProtocolSession[P]>>(
+    part: P,
+    method: M,
+  ): NonNullable<ProtocolSession[P]>[M] {
+    const implementation = this.find(part, method);
+    if (implementation !== undefined) return implementation;
+    const unsupported = () =>
+      Promise.reject(
+        new NotSupportedError(`${String(method)} is not supported by any connected protocol`),
+      );
+    return unsupported as NonNullable<ProtocolSession[P]>[M];
+  }
+}

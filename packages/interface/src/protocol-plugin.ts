@@ -1,0 +1,47 @@
+import type { AbortOptions } from "./api/common.js";
+import type { DeviceListener, PairingHandler } from "./api/device.js";
+import type { RemoteControl } from "./api/remote-control.js";
+import type { AppleTV } from "./config.js";
+import type { Protocol } from "./const.js";
+import type { Logger } from "./logger.js";
+import type { ProtocolScanPlugin } from "./scan-plugin.js";
+import type { Service } from "./service.js";
+
+export interface PairOptions extends AbortOptions {
+  /** The name the device lists this remote under (pyatv's --remote-name). */
+  name?: string;
+  /** Longest wait for each answer of the device, in milliseconds. */
+  timeout?: number;
+  logger?: Logger;
+}
+
+export interface ConnectOptions extends AbortOptions {
+  /** Longest wait for the connection to be set up, in milliseconds. */
+  timeout?: number;
+  /** Told once when the connection is lost or closed. */
+  listener?: DeviceListener;
+  logger?: Logger;
+}
+
+/**
+ * What one protocol offers over a live connection. Every part is optional, and so is every
+ * method within a part: core relays each call to the highest-priority protocol that has
+ * it, else rejects with NotSupportedError (as pyatv's relayer does).
+ */
+export interface ProtocolSession {
+  readonly protocol: Protocol;
+  readonly remoteControl?: Partial<RemoteControl>;
+  /** Ends the connection; the listener hears connectionClosed(). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole contract of a protocol package (pyatv: each protocol's scan, pair, setup,
+ * device_info and service_info). Core's generic code knows protocols only through this.
+ */
+export interface ProtocolPlugin extends ProtocolScanPlugin {
+  /** A pairing handler for `service` of `device`; undefined when the protocol cannot pair. */
+  pair?(device: AppleTV, service: Service, options?: PairOptions): PairingHandler;
+  /** Connects to `service` of `device` (with its credentials, if it has any). */
+  connect?(device: AppleTV, service: Service, options?: ConnectOptions): Promise<ProtocolSession>;
+}
