@@ -3,16 +3,24 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchCliStart } from "./cli-start.mjs";
+import { benchMrp } from "./mrp.mjs";
 import { benchScan } from "./scan.mjs";
 
-const rows = [...(await benchCliStart()), ...(await benchScan())];
+const rows = [...(await benchCliStart()), ...(await benchScan()), ...(await benchMrp())];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;
 const table = [
   "| measure | result | target |",
   "| --- | --- | --- |",
-  ...rows.map((r) => `| ${r.name} | ${r.value.toFixed(1)} ${r.unit} | ${r.target} |`),
+  ...rows.map((r) => `| ${r.name} | ${format(r)} | ${r.target} |`),
 ].join("\n");
+/** Rates as whole numbers with separators, times to a tenth. */
+function format(row) {
+  return row.unit === "/s"
+    ? `${Math.round(row.value).toLocaleString("en-US")}/s`
+    : `${row.value.toFixed(row.value < 10 ? 2 : 1)} ${row.unit}`;
+}
+
 const text = `${header}\n\n${table}\n`;
 console.log(text);
 

@@ -10,15 +10,17 @@ export interface FakeOptions {
   name: string | undefined;
   pin: string;
   profile: FakeProfile;
+  requirePairing: boolean;
 }
 
 export const USAGE = `usage: atvfake [-h] [--version] [--address ADDRESS] [--mdns-port PORT] [--name NAME]
-               [--pin PIN] [--profile {${FAKE_PROFILES.join(",")}}]`;
+               [--pin PIN] [--profile {${FAKE_PROFILES.join(",")}}] [--require-pairing]`;
 
 export const HELP = `${USAGE}
 
 Runs a simulated Apple TV on this machine: its services, announced over mDNS.
-Prints one JSON line when it is ready; SIGINT or SIGTERM stops it.
+Prints one JSON line when it is ready and one per command or button it receives;
+SIGINT or SIGTERM stops it.
 
 options:
   -h, --help         show this help message and exit
@@ -29,6 +31,7 @@ options:
   --name NAME        device name (default: the profile's)
   --pin PIN          PIN the device asks for when pairing (default: 1111)
   --profile PROFILE  device to simulate: ${FAKE_PROFILES.join(", ")} (default: tvos14)
+  --require-pairing  refuse unpaired (unencrypted) MRP sessions, as few devices do
 `;
 
 const OPTIONS: OptionSpecs = {
@@ -39,6 +42,7 @@ const OPTIONS: OptionSpecs = {
   name: { type: "string" },
   pin: { type: "string" },
   profile: { type: "string" },
+  "require-pairing": { type: "boolean" },
 };
 
 export function parseFakeOptions(argv: readonly string[]): FakeOptions {
@@ -63,6 +67,7 @@ export function parseFakeOptions(argv: readonly string[]): FakeOptions {
     name: cmd.text("name"),
     pin,
     profile,
+    requirePairing: cmd.flag("require-pairing"),
   };
 }
 

@@ -16,6 +16,15 @@ export async function serve(options: FakeOptions): Promise<number> {
     name: options.name,
     pin: options.pin,
     profile: options.profile,
+    requirePairing: options.requirePairing,
+  });
+  device.onEvent((event) => {
+    const base = { event: event.kind, protocol: protocolName(event.protocol) };
+    if (event.kind === "command") emit({ ...base, name: event.name });
+    // A held home button is the CLI's home_hold.
+    else if (event.name === "home" && event.action === "hold")
+      emit({ ...base, name: "home_hold", action: event.action });
+    else emit({ ...base, name: event.name, action: event.action });
   });
   emit({
     event: "ready",

@@ -2,7 +2,7 @@ import { airplayScanPlugin } from "@atv/airplay";
 import { companionScanPlugin } from "@atv/companion";
 import { dmapScanPlugin } from "@atv/dmap";
 import type { Protocol, ProtocolPlugin } from "@atv/interface";
-import { mrpScanPlugin } from "@atv/mrp";
+import { mrpPlugin } from "@atv/mrp";
 import { raopScanPlugin } from "@atv/raop";
 
 /**
@@ -13,7 +13,7 @@ export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
   airplayScanPlugin,
   companionScanPlugin,
   dmapScanPlugin,
-  mrpScanPlugin,
+  mrpPlugin,
   raopScanPlugin,
 ];
 

@@ -186,10 +186,11 @@ describe("FrameDecoder", () => {
           } catch (error) {
             expect(error).toBeInstanceOf(ProtocolError);
           }
-          // Whatever came out re-encodes to a prefix of the input.
-          const input = concat(chunks);
-          const consumed = concat(frames.map(encodeFrame));
-          expect(consumed).toEqual(input.subarray(0, consumed.length));
+          // Whatever came out is what a plain reading of the input gives (length prefixes
+          // may be written longer than needed, so re-encoding would not give the input).
+          expect(frames).toEqual(
+            referenceFrames(concat(chunks), maxFrameLength).slice(0, frames.length),
+          );
           for (const frame of frames) expect(frame.length).toBeLessThanOrEqual(maxFrameLength);
         },
       ),
@@ -197,3 +198,25 @@ describe("FrameDecoder", () => {
     );
   });
 });
+
+/** Frames read from `input` the simplest way, up to the first incomplete or invalid one. */
+function referenceFrames(input: Uint8Array, maxFrameLength: number): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  let offset = 0;
+  for (;;) {
+    let length = 0;
+    let shift = 0;
+    let byte = 0x80;
+    let used = 0;
+    while (byte & 0x80) {
+      if (offset + used >= input.length || used === 5) return frames;
+      byte = input[offset + used] ?? 0;
+      length += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      used += 1;
+    }
+    if (length > maxFrameLength || offset + used + length > input.length) return frames;
+    frames.push(input.subarray(offset + used, offset + used + length));
+    offset += used + length;
+  }
+}

@@ -1,10 +1,34 @@
 export {
+  MRP_READ_KEY_INFO,
+  MRP_SESSION_SALT,
+  MRP_WRITE_KEY_INFO,
+  parseMrpCredentials,
+} from "./auth.js";
+export {
+  type ConnectMrpOptions,
+  connectMrp,
+  DEFAULT_CONNECT_TIMEOUT,
+  type MrpClient,
+  type PairMrpOptions,
+  pairMrp,
+} from "./client.js";
+export { MrpCommandError } from "./command.js";
+export {
+  MrpConnection,
+  type MrpConnectionHandler,
+  type MrpConnectionOptions,
+  type MrpConnectOptions,
+} from "./connection.js";
+export {
   DEFAULT_MAX_FRAME_LENGTH,
   encodeFrame,
   encodeVarint,
   FrameDecoder,
   type FrameDecoderOptions,
 } from "./framing.js";
+export { HID_KEYS, type HidKey, type HidKeyName, HOLD_DURATION, hidKeyName } from "./hid-keys.js";
+export { MrpPairingHandler, type MrpPairingOptions } from "./pairing.js";
+export { mrpPlugin } from "./plugin.js";
 export {
   Command,
   ConnectionState,
@@ -85,4 +109,15 @@ export type {
   SupportedCommands,
   UpdateContentItemMessage,
 } from "./protobuf/types.js";
+export {
+  checkErrorCode,
+  DEFAULT_CLIENT_NAME,
+  DEFAULT_REQUEST_TIMEOUT,
+  HEARTBEAT_INTERVAL,
+  MrpProtocol,
+  type MrpProtocolOptions,
+  type MrpStartOptions,
+  type RequestOptions,
+} from "./protocol.js";
+export { DEFAULT_SKIP_INTERVAL, MrpRemoteControl } from "./remote-control.js";
 export { isMrpSupportedBuild, MRP_SERVICE_TYPE, mrpScanPlugin } from "./scan.js";

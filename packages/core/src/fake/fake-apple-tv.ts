@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:net";
+import { createServer } from "node:net";
 import { airplayAnnouncement } from "@atv/airplay/fake";
 import { companionAnnouncement } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
-import { mrpAnnouncement } from "@atv/mrp/fake";
+import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
 import { raopAnnouncement } from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
@@ -25,6 +25,8 @@ export interface FakeAppleTVOptions {
   name?: string;
   /** PIN the device asks for when pairing (default "1111"). */
   pin?: string;
+  /** Refuse unencrypted (unpaired) sessions (default false: most devices allow them). */
+  requirePairing?: boolean;
   profile?: FakeProfile;
   /**
    * Also answer multicast queries (default: on any address but loopback, where the fake
@@ -34,6 +36,9 @@ export interface FakeAppleTVOptions {
   logger?: Logger;
 }
 
+/** Something a client did to the fake: a command or a button press, by protocol. */
+export type FakeDeviceEvent = { protocol: Protocol } & FakeMrpEvent;
+
 export interface FakeServiceInfo {
   readonly protocol: Protocol;
   readonly port: number;
@@ -41,23 +46,75 @@ export interface FakeServiceInfo {
   readonly announcement: ServiceAnnouncement;
 }
 
-/** Which protocol each fake announcement belongs to, and how to make it. */
-const PROTOCOL_ANNOUNCERS: ReadonlyArray<{
+/** A protocol's server inside the fake: its port, and what clients do to it. */
+interface ProtocolServer {
+  readonly port: number;
+  onEvent?(listener: (event: FakeMrpEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+interface RunningServer {
+  readonly protocol: Protocol;
+  readonly server: ProtocolServer;
+}
+
+interface ServeContext {
+  readonly identity: FakeIdentity;
+  readonly address: string;
+  readonly pin: string;
+  readonly requirePairing: boolean;
+  readonly logger: Logger | undefined;
+}
+
+/** Each protocol of the fake: how a real device announces it, and what serves it. */
+const PROTOCOL_FAKES: ReadonlyArray<{
   protocol: Protocol;
   announce(identity: FakeIdentity, port: number): ServiceAnnouncement[];
+  serve(context: ServeContext): Promise<ProtocolServer>;
 }> = [
-  { protocol: Protocol.MRP, announce: (id, port) => listOf(mrpAnnouncement(id, port)) },
-  { protocol: Protocol.DMAP, announce: (id, port) => dmapAnnouncements(id, port) },
-  { protocol: Protocol.AirPlay, announce: (id, port) => [airplayAnnouncement(id, port)] },
-  { protocol: Protocol.Companion, announce: (id, port) => listOf(companionAnnouncement(id, port)) },
-  { protocol: Protocol.RAOP, announce: (id, port) => [raopAnnouncement(id, port)] },
+  {
+    protocol: Protocol.MRP,
+    announce: (id, port) => listOf(mrpAnnouncement(id, port)),
+    serve: ({ identity, address, pin, requirePairing, logger }) =>
+      FakeMrpDevice.start({
+        address,
+        name: identity.name,
+        uniqueIdentifier: identity.mrpIdentifier,
+        buildNumber: identity.buildNumber,
+        model: identity.model,
+        seed: Buffer.from(identity.seed, "hex"),
+        pin,
+        requirePairing,
+        ...(logger ? { logger } : {}),
+      }),
+  },
+  {
+    protocol: Protocol.DMAP,
+    announce: (id, port) => dmapAnnouncements(id, port),
+    serve: ({ address }) => acceptingListener(address),
+  },
+  {
+    protocol: Protocol.AirPlay,
+    announce: (id, port) => [airplayAnnouncement(id, port)],
+    serve: ({ address }) => acceptingListener(address),
+  },
+  {
+    protocol: Protocol.Companion,
+    announce: (id, port) => listOf(companionAnnouncement(id, port)),
+    serve: ({ address }) => acceptingListener(address),
+  },
+  {
+    protocol: Protocol.RAOP,
+    announce: (id, port) => [raopAnnouncement(id, port)],
+    serve: ({ address }) => acceptingListener(address),
+  },
 ];
 
 /**
- * A simulated Apple TV: a TCP listener per protocol the profile's device offers, each
- * announced over mDNS as such a device announces it, plus its _device-info record.
- * The listeners accept connections (so a scan's wake-up knock and connection attempts
- * find a live port); the protocol servers behind them come with each protocol's client.
+ * A simulated Apple TV: a server per protocol the profile's device offers, each announced
+ * over mDNS as such a device announces it, plus its _device-info record. MRP is served by
+ * @atv/mrp's fake device; protocols whose clients are still to come get a listener that
+ * accepts connections (so wake-up knocks and connection attempts find a live port).
  */
 export class FakeAppleTV {
   readonly identity: FakeIdentity;
@@ -65,14 +122,14 @@ export class FakeAppleTV {
   readonly profile: FakeProfile;
   readonly pin: string;
   readonly #responder: ZeroconfResponder;
-  readonly #servers: Server[];
+  readonly #servers: RunningServer[];
   readonly #services: FakeServiceInfo[];
   #closed = false;
 
   private constructor(
     init: { identity: FakeIdentity; address: string; profile: FakeProfile; pin: string },
     responder: ZeroconfResponder,
-    servers: Server[],
+    servers: RunningServer[],
     services: FakeServiceInfo[],
   ) {
     this.identity = init.identity;
@@ -97,18 +154,25 @@ export class FakeAppleTV {
       ...(options.logger ? { logger: options.logger } : {}),
     });
 
-    const servers: Server[] = [];
+    const pin = options.pin ?? "1111";
+    const context: ServeContext = {
+      identity,
+      address,
+      pin,
+      requirePairing: options.requirePairing ?? false,
+      logger: options.logger,
+    };
+    const servers: RunningServer[] = [];
     const services: FakeServiceInfo[] = [];
     try {
-      for (const announcer of PROTOCOL_ANNOUNCERS) {
+      for (const fake of PROTOCOL_FAKES) {
         // Ask with port 0 first: does this device offer the protocol at all?
-        if (announcer.announce(identity, 0).length === 0) continue;
-        const server = await listen(address);
-        servers.push(server);
-        const port = portOf(server);
-        for (const announcement of announcer.announce(identity, port)) {
+        if (fake.announce(identity, 0).length === 0) continue;
+        const server = await fake.serve(context);
+        servers.push({ protocol: fake.protocol, server });
+        for (const announcement of fake.announce(identity, server.port)) {
           responder.publish({ ...announcement, address });
-          services.push({ protocol: announcer.protocol, port, announcement });
+          services.push({ protocol: fake.protocol, port: server.port, announcement });
         }
       }
       responder.publish({
@@ -127,19 +191,24 @@ export class FakeAppleTV {
         address,
       });
     } catch (error) {
-      await Promise.all([responder.close(), ...servers.map(closeServer)]);
+      await Promise.all([responder.close(), ...servers.map((s) => s.server.close())]);
       throw error;
     }
-    return new FakeAppleTV(
-      { identity, address, profile, pin: options.pin ?? "1111" },
-      responder,
-      servers,
-      services,
-    );
+    return new FakeAppleTV({ identity, address, profile, pin }, responder, servers, services);
   }
 
   get name(): string {
     return this.identity.name;
+  }
+
+  /** Calls `listener` with every command and button a client sends; returns an unsubscribe. */
+  onEvent(listener: (event: FakeDeviceEvent) => void): () => void {
+    const unsubscribes = this.#servers.flatMap(({ protocol, server }) =>
+      server.onEvent ? [server.onEvent((event) => listener({ protocol, ...event }))] : [],
+    );
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
   }
 
   /** The port the fake answers mDNS queries on. */
@@ -188,7 +257,7 @@ export class FakeAppleTV {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([this.#responder.close(), ...this.#servers.map(closeServer)]);
+    await Promise.all([this.#responder.close(), ...this.#servers.map((s) => s.server.close())]);
   }
 }
 
@@ -196,23 +265,22 @@ function listOf<T>(value: T | undefined): T[] {
   return value === undefined ? [] : [value];
 }
 
-function listen(address: string): Promise<Server> {
+/** A listener that accepts connections and closes them, for protocols not served yet. */
+function acceptingListener(address: string): Promise<ProtocolServer> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once("error", reject);
     server.listen(0, address, () => {
       server.off("error", reject);
-      resolve(server);
+      const info = server.address();
+      if (info === null || typeof info === "string") {
+        reject(new Error("listener has no port"));
+        return;
+      }
+      resolve({
+        port: info.port,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
     });
   });
-}
-
-function portOf(server: Server): number {
-  const info = server.address();
-  if (info === null || typeof info === "string") throw new Error("server has no port");
-  return info.port;
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ed25519KeyPairFromSeed } from "@atv/hap";
 
 /** The kinds of device the fake can be. */
 export const FAKE_PROFILES = ["tvos14", "tvos17", "atv3"] as const;
@@ -14,6 +15,9 @@ export interface FakeIdentity {
   readonly osVersion: string;
   readonly buildNumber: string;
   readonly mac: string;
+  /** The device's long-term Ed25519 seed, 32 bytes as hex (its pairing key). */
+  readonly seed: string;
+  /** The Ed25519 public key of `seed`, as hex (AirPlay's and RAOP's "pk"). */
   readonly publicKey: string;
   readonly mrpIdentifier: string;
   readonly airplayPairingIdentity: string;
@@ -79,6 +83,7 @@ export function fakeIdentity(profile: FakeProfile, address: string, name?: strin
   const macBytes = [...seed.subarray(0, 6)];
   macBytes[0] = ((macBytes[0] ?? 0) & 0xfc) | 0x02;
   const mac = macBytes.map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
+  const deviceSeed = createHash("sha256").update(seed).update("ed25519").digest();
   return {
     name: deviceName,
     model: facts.model,
@@ -86,7 +91,8 @@ export function fakeIdentity(profile: FakeProfile, address: string, name?: strin
     osVersion: facts.osVersion,
     buildNumber: facts.buildNumber,
     mac,
-    publicKey: createHash("sha256").update(seed).update("pk").digest("hex"),
+    seed: deviceSeed.toString("hex"),
+    publicKey: Buffer.from(ed25519KeyPairFromSeed(deviceSeed).publicKey).toString("hex"),
     mrpIdentifier: uuid(1),
     airplayPairingIdentity: uuid(2),
     systemPairingIdentity: uuid(3),

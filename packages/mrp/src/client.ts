@@ -1,0 +1,150 @@
+// Standalone use of MRP, without @atv/core: connect (with or without credentials) and
+// control, or pair.
+
+import type { HapCredentials } from "@atv/hap";
+import {
+  type AbortOptions,
+  AuthenticationError,
+  ConnectionFailedError,
+  ConnectionLostError,
+  type DeviceListener,
+  type Logger,
+  OperationTimeoutError,
+  Protocol,
+  Service,
+} from "@atv/interface";
+import { parseMrpCredentials } from "./auth.js";
+import { MrpConnection } from "./connection.js";
+import { MrpPairingHandler } from "./pairing.js";
+import { MrpProtocol } from "./protocol.js";
+import { MrpRemoteControl } from "./remote-control.js";
+
+/** Longest wait for a connection to be set up unless told otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT = 5000;
+
+export interface ConnectMrpOptions extends AbortOptions {
+  host: string;
+  port: number;
+  /** pyatv-style credentials; without them the session is plain (unencrypted). */
+  credentials?: string;
+  /** Longest wait for the whole set-up (TCP, pair-verify, first messages), in ms. */
+  timeout?: number;
+  /** Hears connectionLost once if the connection drops, connectionClosed after close(). */
+  listener?: DeviceListener;
+  logger?: Logger;
+  /** The name the device lists this client under. */
+  name?: string;
+  /** Milliseconds between heartbeats; default 30000. */
+  heartbeatInterval?: number;
+  /** Longest wait for a heartbeat's answer, in milliseconds; default 5000. */
+  heartbeatTimeout?: number;
+}
+
+export interface MrpClient {
+  readonly remoteControl: MrpRemoteControl;
+  readonly protocol: MrpProtocol;
+  /** Closes the connection; the listener hears connectionClosed(). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects and sets the session up. Garbled credentials are an InvalidCredentialsError
+ * before any I/O; credentials the device rejects an AuthenticationError; a device that
+ * cannot be reached or does not answer within `timeout` a ConnectionFailedError.
+ */
+export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient> {
+  const credentials: HapCredentials | undefined =
+    options.credentials === undefined ? undefined : parseMrpCredentials(options.credentials);
+  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT, listener } = options;
+  signal?.throwIfAborted();
+  const deadline = AbortSignal.timeout(timeout);
+  const setupSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const where = `${options.host}:${options.port}`;
+
+  let ready = false;
+  let protocol: MrpProtocol | undefined;
+  try {
+    const connection = await MrpConnection.connect(options.host, options.port, {
+      signal: setupSignal,
+      timeout,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    protocol = new MrpProtocol(connection, {
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}),
+      ...(options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {}),
+      onClosed: (error) => {
+        if (!ready || listener === undefined) return;
+        if (error === undefined) listener.connectionClosed();
+        else listener.connectionLost(error);
+      },
+    });
+    await protocol.start({
+      signal: setupSignal,
+      timeout,
+      ...(credentials ? { credentials } : {}),
+    });
+  } catch (error) {
+    protocol?.close();
+    throw setupError(error, where, timeout, signal, deadline);
+  }
+  ready = true;
+  const session = protocol;
+  return {
+    protocol: session,
+    remoteControl: new MrpRemoteControl(session),
+    close: async () => {
+      session.close();
+    },
+  };
+}
+
+function setupError(
+  error: unknown,
+  where: string,
+  timeout: number,
+  signal: AbortSignal | undefined,
+  deadline: AbortSignal,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (deadline.aborted) {
+    return new ConnectionFailedError(`no MRP session with ${where} within ${timeout} ms`, {
+      cause: error,
+    });
+  }
+  if (error instanceof ConnectionFailedError || error instanceof AuthenticationError) {
+    return error;
+  }
+  // A device that drops the connection or stops answering while it is being set up: the
+  // connection failed (bad input from it stays a ProtocolError).
+  if (error instanceof ConnectionLostError || error instanceof OperationTimeoutError) {
+    return new ConnectionFailedError(`MRP session with ${where} failed: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+export interface PairMrpOptions extends AbortOptions {
+  host: string;
+  port: number;
+  /** The name the device lists this remote under. */
+  name?: string;
+  /** Longest wait for the connection and for each answer, in milliseconds. */
+  timeout?: number;
+  logger?: Logger;
+}
+
+/**
+ * A pairing handler for an MRP service at `host:port`; after `finish()` the credentials
+ * are on `handler.service.credentials`.
+ */
+export function pairMrp(options: PairMrpOptions): MrpPairingHandler {
+  const { host, port, ...rest } = options;
+  return new MrpPairingHandler({
+    ...rest,
+    address: host,
+    service: new Service({ protocol: Protocol.MRP, port }),
+  });
+}

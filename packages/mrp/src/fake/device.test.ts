@@ -1,0 +1,104 @@
+import { connect as netConnect, type Socket } from "node:net";
+import { AuthenticationError, ConnectionLostError } from "@atv/interface";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MrpCommandError, sendCommand } from "../command.js";
+import { MrpConnection } from "../connection.js";
+import { encodeFrame, encodeVarint } from "../framing.js";
+import { Command } from "../protobuf/generated/enums.js";
+import { sendCommandMessage } from "../protobuf/messages.js";
+import { MrpProtocol } from "../protocol.js";
+import { FakeMrpDevice } from "./device.js";
+
+let device: FakeMrpDevice;
+
+beforeEach(async () => {
+  device = await FakeMrpDevice.start({ name: "TV", uniqueIdentifier: "FAKE-TEST" });
+});
+
+afterEach(async () => {
+  await device.close();
+});
+
+async function rawSocket(): Promise<Socket> {
+  const socket = netConnect({ host: "127.0.0.1", port: device.port });
+  socket.on("error", () => {});
+  await new Promise((resolve) => socket.once("connect", resolve));
+  return socket;
+}
+
+function closedBy(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) resolve();
+    else socket.once("close", () => resolve());
+  });
+}
+
+describe("FakeMrpDevice", () => {
+  it("hangs up on garbage bytes", async () => {
+    const socket = await rawSocket();
+    socket.write(Buffer.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));
+    await closedBy(socket);
+    expect(device.state.events).toEqual([]);
+  });
+
+  it("hangs up on an oversized frame", async () => {
+    const socket = await rawSocket();
+    socket.write(encodeVarint(100 * 1024 * 1024));
+    await closedBy(socket);
+  });
+
+  it("hangs up on a frame that is no message", async () => {
+    const socket = await rawSocket();
+    socket.write(encodeFrame(Uint8Array.of(0xff, 0xff, 0xff)));
+    await closedBy(socket);
+  });
+
+  it("survives random bytes from clients", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 200 }), async (bytes) => {
+        const socket = await rawSocket();
+        socket.write(bytes);
+        socket.end();
+        await closedBy(socket);
+      }),
+      { numRuns: 50 },
+    );
+    // Still serving.
+    const socket = await rawSocket();
+    socket.destroy();
+  });
+
+  it("refuses commands on a plain session when pairing is required, acting on none", async () => {
+    const strict = await FakeMrpDevice.start({
+      name: "Strict",
+      uniqueIdentifier: "STRICT",
+      requirePairing: true,
+    });
+    try {
+      const connection = await MrpConnection.connect("127.0.0.1", strict.port);
+      const protocol = new MrpProtocol(connection);
+      await protocol.exchangeDeviceInfo();
+      const error = await sendCommand(protocol, sendCommandMessage(Command.Play)).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MrpCommandError);
+      expect((error as MrpCommandError).reason).toBe("TheDeviceIsNotPaired");
+      await expect(protocol.start()).rejects.toBeInstanceOf(AuthenticationError);
+      expect(strict.state.commands).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("drops its connections on close()", async () => {
+    const connection = await MrpConnection.connect("127.0.0.1", device.port);
+    const protocol = new MrpProtocol(connection);
+    await protocol.start();
+    expect(device.state.connectionCount).toBe(1);
+    await device.close();
+    await expect(protocol.sendAndReceive(sendCommandMessage(Command.Play))).rejects.toBeInstanceOf(
+      ConnectionLostError,
+    );
+  });
+});

@@ -1,0 +1,108 @@
+// A simulated MRP device on a real loopback socket: the server, its state and its
+// connections.
+
+import { randomBytes } from "node:crypto";
+import { createServer, type Server, type Socket } from "node:net";
+import { type Logger, silentLogger } from "@atv/interface";
+import { DOUBLE_TAP_WINDOW } from "./button-tracker.js";
+import { FakeMrpConnection, type FakeMrpDeviceConfig } from "./service.js";
+import { type FakeMrpEvent, FakeMrpState } from "./state.js";
+import { FakeMrpUseCases } from "./use-cases.js";
+
+export interface FakeMrpDeviceOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  address?: string;
+  /** Port to listen on; default 0 (any free port). */
+  port?: number;
+  name: string;
+  /** MRP's unique identifier, also the device's pairing identifier. */
+  uniqueIdentifier: string;
+  /** OS build reported in DEVICE_INFO; default "18M60" (tvOS 14.7, pyatv's fake device). */
+  buildNumber?: string;
+  /** Model identifier reported in DEVICE_INFO; default "AppleTV6,2". */
+  model?: string;
+  /** The device's long-term Ed25519 seed (32 bytes); random by default. */
+  seed?: Uint8Array;
+  /** The PIN the device "shows" when a client pairs; default "1111". */
+  pin?: string;
+  /**
+   * Refuse plain sessions: until a client passes pair-verify, its requests are answered
+   * with the error code TheDeviceIsNotPaired and not acted on. Default false (plain
+   * sessions accepted, as most devices do).
+   */
+  requirePairing?: boolean;
+  /** Window in ms for a second tap to make a double tap; default 300. */
+  doubleTapWindow?: number;
+  logger?: Logger;
+}
+
+export class FakeMrpDevice {
+  /** What the device received and remembers; readable by tests. */
+  readonly state: FakeMrpState;
+  /** Scripted situations for tests (faults, pairings). */
+  readonly useCases: FakeMrpUseCases;
+  readonly #server: Server;
+  readonly #port: number;
+
+  private constructor(
+    server: Server,
+    state: FakeMrpState,
+    port: number,
+    connections: ReadonlySet<FakeMrpConnection>,
+  ) {
+    this.#server = server;
+    this.state = state;
+    this.#port = port;
+    this.useCases = new FakeMrpUseCases(state, connections);
+  }
+
+  static async start(options: FakeMrpDeviceOptions): Promise<FakeMrpDevice> {
+    const logger = options.logger ?? silentLogger;
+    const config: FakeMrpDeviceConfig = {
+      name: options.name,
+      uniqueIdentifier: options.uniqueIdentifier,
+      buildNumber: options.buildNumber ?? "18M60",
+      model: options.model ?? "AppleTV6,2",
+      seed: options.seed ?? randomBytes(32),
+      pin: options.pin ?? "1111",
+      requirePairing: options.requirePairing ?? false,
+      doubleTapWindow: options.doubleTapWindow ?? DOUBLE_TAP_WINDOW,
+      logger,
+    };
+    if (config.seed.length !== 32) throw new RangeError("the device seed must be 32 bytes");
+    const state = new FakeMrpState(logger);
+    const connections = new Set<FakeMrpConnection>();
+    const server = createServer((socket: Socket) => {
+      const connection = new FakeMrpConnection(socket, state, config);
+      connections.add(connection);
+      socket.once("close", () => connections.delete(connection));
+    });
+    server.on("error", (error) => logger.debug("fake mrp: server error: %s", error.message));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.address ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    return new FakeMrpDevice(server, state, port, connections);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Hears every command and button as it is received; returns the unsubscribe. */
+  onEvent(listener: (event: FakeMrpEvent) => void): () => void {
+    return this.state.onEvent(listener);
+  }
+
+  /** Stops listening and drops every connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.state.dropConnections();
+    await closed;
+  }
+}

@@ -1,0 +1,40 @@
+// The plugin contract @atv/core knows MRP by: scanning, pairing and connecting.
+
+import {
+  type AppleTV,
+  type ConnectOptions,
+  type PairOptions,
+  Protocol,
+  type ProtocolPlugin,
+  type ProtocolSession,
+  type Service,
+} from "@atv/interface";
+import { connectMrp } from "./client.js";
+import { MrpPairingHandler } from "./pairing.js";
+import { mrpScanPlugin } from "./scan.js";
+
+export const mrpPlugin: ProtocolPlugin = {
+  ...mrpScanPlugin,
+
+  pair(device: AppleTV, service: Service, options: PairOptions = {}) {
+    return new MrpPairingHandler({ ...options, address: device.address, service });
+  },
+
+  async connect(
+    device: AppleTV,
+    service: Service,
+    options: ConnectOptions = {},
+  ): Promise<ProtocolSession> {
+    const client = await connectMrp({
+      ...options,
+      host: device.address,
+      port: service.port,
+      ...(service.credentials ? { credentials: service.credentials } : {}),
+    });
+    return {
+      protocol: Protocol.MRP,
+      remoteControl: client.remoteControl,
+      close: () => client.close(),
+    };
+  },
+};
