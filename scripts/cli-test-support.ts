@@ -23,10 +23,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(name: CliName, args: readonly string[]): Promise<CliResult> {
+/** Runs a CLI to its end; `input` is written to its standard input (then closed). */
+export function runCli(
+  name: CliName,
+  args: readonly string[],
+  { input = "" }: { input?: string } = {},
+): Promise<CliResult> {
   assertBuilt(name);
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [binPath(name), ...args],
       { timeout: 30_000 },
@@ -35,5 +40,6 @@ export function runCli(name: CliName, args: readonly string[]): Promise<CliResul
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }

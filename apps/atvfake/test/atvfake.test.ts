@@ -16,17 +16,18 @@ function startFake(args: string[]) {
     events.push(JSON.parse(line));
     for (const w of waiters.splice(0)) w();
   });
-  const next = (name: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
+  const nextAll = (name: string, count: number) =>
+    new Promise<Record<string, unknown>[]>((resolve) => {
       const check = () => {
-        const found = events.find((e) => e.event === name);
-        if (found) resolve(found);
+        const found = events.filter((e) => e.event === name);
+        if (found.length >= count) resolve(found.slice(0, count));
         else waiters.push(check);
       };
       check();
     });
+  const next = async (name: string) => (await nextAll(name, 1))[0] ?? {};
   const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, next, exit };
+  return { child, next, nextAll, exit };
 }
 
 describe("atvfake", () => {
@@ -55,6 +56,56 @@ describe("atvfake", () => {
 
     fake.child.kill("SIGTERM");
     expect(await fake.next("stopped")).toEqual({ event: "stopped" });
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("prints a JSON line for every command and button it receives", async () => {
+    const fake = startFake(["--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    const port = String(ready.mdns_port);
+    const run = await runCli("atvremote", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      port,
+      "play_pause",
+      "up=1",
+      "home_hold",
+    ]);
+    expect(run.code).toBe(0);
+    expect(await fake.next("command")).toEqual({
+      event: "command",
+      protocol: "mrp",
+      name: "play_pause",
+    });
+    const buttons = await fake.nextAll("button", 2);
+    expect(buttons).toEqual([
+      { event: "button", protocol: "mrp", name: "up", action: "double_tap" },
+      { event: "button", protocol: "mrp", name: "home_hold", action: "hold" },
+    ]);
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("refuses unpaired sessions with --require-pairing", async () => {
+    const fake = startFake(["--mdns-port", "0", "--require-pairing", "--pin", "4321"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const plain = await runCli("atvremote", [...base, "play"]);
+    expect(plain.code).toBe(1);
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "mrp",
+      "--pin",
+      "4321",
+      "pair",
+    ]);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const play = await runCli("atvremote", [...base, "--mrp-credentials", credentials, "play"]);
+    expect(play.code).toBe(0);
+    expect(await fake.next("command")).toEqual({ event: "command", protocol: "mrp", name: "play" });
+    fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });
 

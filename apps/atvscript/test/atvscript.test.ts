@@ -69,6 +69,52 @@ describe("atvscript", () => {
     expect(out).toMatchObject({ result: "failure", error: "device_not_found" });
   });
 
+  it("runs a remote-control command and prints pyatv's result line", async () => {
+    const received: string[] = [];
+    const stop = fake.onEvent((event) => received.push(event.name));
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "next",
+    ]);
+    stop();
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out)).toEqual(["result", "datetime", "command"]);
+    expect(out).toMatchObject({ result: "success", command: "next" });
+    expect(received).toEqual(["next"]);
+  });
+
+  it("answers a command it does not know with unsupported_command", async () => {
+    const { stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "teleport",
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ result: "failure", error: "unsupported_command" });
+  });
+
+  it("prints a failure line with the exception when a command fails", async () => {
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "--mrp-credentials",
+      "garbage",
+      "play",
+    ]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.result).toBe("failure");
+    expect(out.exception).toMatch(/credentials/i);
+    expect(typeof out.stacktrace).toBe("string");
+  });
+
   it.each([
     [["scan", "extra"], "unrecognized arguments"],
     [["--output", "yaml", "scan"], "Valid formats are: json"],
