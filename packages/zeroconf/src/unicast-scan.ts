@@ -145,11 +145,13 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   }
   options.signal?.throwIfAborted();
 
-  const interfaces = (options.localInterfaces ?? systemInterfaces)();
-  const silent = hosts.find(
-    (host) => probes.get(host)?.messages.length === 0 && !isInLocalSubnet(host, interfaces),
-  );
-  if (silent !== undefined) throw nonLocalError(silent);
+  // The interface list is read only when a host stayed silent (it costs a system call).
+  const silentHosts = hosts.filter((host) => probes.get(host)?.messages.length === 0);
+  if (silentHosts.length > 0) {
+    const interfaces = (options.localInterfaces ?? systemInterfaces)();
+    const nonLocal = silentHosts.find((host) => !isInLocalSubnet(host, interfaces));
+    if (nonLocal !== undefined) throw nonLocalError(nonLocal);
+  }
   return [...probes.values()]
     .filter((probe) => probe.messages.length > 0)
     .map((probe) => buildResponse(probe.host, probe.messages));
