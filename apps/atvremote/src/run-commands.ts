@@ -7,6 +7,7 @@ import {
 } from "@atv/cli";
 import { AtvError, connect, NotSupportedError } from "@atv/core";
 import { findDevice } from "./find-device.js";
+import { isNowPlayingCommand, runNowPlayingCommand } from "./now-playing-commands.js";
 import type { RemoteOptions } from "./options.js";
 import { pairCommand } from "./pair-command.js";
 import { scanCommand } from "./scan-command.js";
@@ -19,7 +20,7 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
 
   for (const text of options.commands) {
     const { name } = parseCommandCall(text);
-    if (!isRemoteControlCommand(name)) {
+    if (!isRemoteControlCommand(name) && !isNowPlayingCommand(name)) {
       process.stderr.write(`Unknown command: ${name}\n`);
       return 1;
     }
@@ -33,6 +34,11 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
     for (const text of options.commands) {
       const call = parseCommandCall(text);
       try {
+        if (isNowPlayingCommand(call.name)) {
+          const text = await runNowPlayingCommand(atv, call.name);
+          if (text) process.stdout.write(`${text}\n`);
+          continue;
+        }
         await runRemoteControlCommand(atv.remoteControl, call);
       } catch (error) {
         if (error instanceof UsageError) throw error;

@@ -148,6 +148,16 @@ describe("atvremote against the fake's MRP service", () => {
     expect(unknown.stderr).toContain("Unknown command: teleport");
   });
 
+  it("prints what is playing as pyatv does", async () => {
+    fake.mrp?.useCases.exampleVideo();
+    const { code, stdout } = await runCli("atvremote", [...base, "playing"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("  Media type: Video\n");
+    expect(stdout).toContain("       Title: dummy\n");
+    expect(stdout).toContain("Device state: Paused\n");
+    fake.mrp?.useCases.nothingPlaying();
+  });
+
   it("controls a device given by hand with --manual", async () => {
     const mrpPort = fake.services.find((s) => s.protocol === Protocol.MRP)?.port ?? 0;
     log.clear();

@@ -16,6 +16,7 @@ import {
   scan,
 } from "@atv/core";
 import type { ScriptOptions } from "./options.js";
+import { playingValues } from "./playing-output.js";
 
 /**
  * Runs one command and prints one JSON line for it, as pyatv's atvscript does; failures
@@ -35,7 +36,8 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
 async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
   if (options.command === "scan") return scanDevices(options);
   const command = options.command ?? "";
-  if (!isRemoteControlCommand(command)) {
+  const isPlaying = command === "playing";
+  if (!isPlaying && !isRemoteControlCommand(command)) {
     return scriptOutput({ success: false, error: "unsupported_command" });
   }
   const [device] = await scan({
@@ -49,6 +51,10 @@ async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>
   }
   const atv = await connect(device);
   try {
+    if (isPlaying) {
+      const playing = await atv.metadata.playing();
+      return scriptOutput({ success: true, values: playingValues(playing, atv.metadata.app) });
+    }
     await runRemoteControlCommand(atv.remoteControl, { name: command, args: [] });
     return scriptOutput({ success: true, values: { command } });
   } finally {

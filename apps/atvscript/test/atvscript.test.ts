@@ -87,6 +87,37 @@ describe("atvscript", () => {
     expect(received).toEqual(["next"]);
   });
 
+  it("prints what is playing in pyatv's layout", async () => {
+    fake.mrp?.useCases.exampleMusic();
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "playing",
+    ]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({
+      result: "success",
+      media_type: "music",
+      device_state: "paused",
+      title: "music",
+      artist: "artist",
+      album: "album",
+      genre: "genre",
+      total_time: 49,
+      position: 22,
+      shuffle: "off",
+      repeat: "off",
+    });
+    expect(typeof out.hash).toBe("string");
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining(["app", "app_id", "series_name", "itunes_store_identifier"]),
+    );
+    fake.mrp?.useCases.nothingPlaying();
+  });
+
   it("answers a command it does not know with unsupported_command", async () => {
     const { stdout } = await runCli("atvscript", [
       "-s",

@@ -1,5 +1,7 @@
 import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
+import type { Metadata } from "./api/metadata.js";
+import type { PushUpdater } from "./api/push-updates.js";
 import type { RemoteControl } from "./api/remote-control.js";
 import type { AppleTV } from "./config.js";
 import type { Protocol } from "./const.js";
@@ -31,6 +33,9 @@ export interface ConnectOptions extends AbortOptions {
 export interface ProtocolSession {
   readonly protocol: Protocol;
   readonly remoteControl?: Partial<RemoteControl>;
+  readonly metadata?: Partial<Metadata>;
+  /** Push updates of what is playing; core uses the highest-priority protocol's. */
+  readonly pushUpdater?: PushUpdater;
   /** Ends the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }

@@ -15,8 +15,11 @@ import {
 } from "@atv/interface";
 import { parseMrpCredentials } from "./auth.js";
 import { MrpConnection } from "./connection.js";
+import { MrpMetadata } from "./metadata.js";
 import { MrpPairingHandler } from "./pairing.js";
+import { PlayerStateManager } from "./player-state.js";
 import { MrpProtocol } from "./protocol.js";
+import { MrpPushUpdater } from "./push-updater.js";
 import { MrpRemoteControl } from "./remote-control.js";
 
 /** Longest wait for a connection to be set up unless told otherwise. */
@@ -43,6 +46,10 @@ export interface ConnectMrpOptions extends AbortOptions {
 export interface MrpClient {
   readonly remoteControl: MrpRemoteControl;
   readonly protocol: MrpProtocol;
+  /** The apps and players on the device, as it reports them. */
+  readonly playerState: PlayerStateManager;
+  readonly metadata: MrpMetadata;
+  readonly pushUpdater: MrpPushUpdater;
   /** Closes the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }
@@ -63,6 +70,8 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
 
   let ready = false;
   let protocol: MrpProtocol | undefined;
+  let playerState: PlayerStateManager | undefined;
+  let pushUpdater: MrpPushUpdater | undefined;
   try {
     const connection = await MrpConnection.connect(options.host, options.port, {
       signal: setupSignal,
@@ -75,11 +84,16 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
       ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}),
       ...(options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {}),
       onClosed: (error) => {
+        playerState?.close();
+        pushUpdater?.finish(error);
         if (!ready || listener === undefined) return;
         if (error === undefined) listener.connectionClosed();
         else listener.connectionLost(error);
       },
     });
+    // Listening before set-up: the device sends what is playing as soon as it is asked
+    // for updates (CLIENT_UPDATES_CONFIG), before the set-up's last answer.
+    playerState = new PlayerStateManager(protocol, ...(options.logger ? [options.logger] : []));
     await protocol.start({
       signal: setupSignal,
       timeout,
@@ -91,9 +105,18 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
   }
   ready = true;
   const session = protocol;
+  const state = playerState;
+  const metadata = new MrpMetadata(state, session.deviceInfo?.uniqueIdentifier ?? undefined);
+  pushUpdater = new MrpPushUpdater(
+    { playingNow: () => metadata.playingNow(), onChange: (listener) => state.onChange(listener) },
+    options.logger ? { logger: options.logger } : {},
+  );
   return {
     protocol: session,
     remoteControl: new MrpRemoteControl(session),
+    playerState: state,
+    metadata,
+    pushUpdater,
     close: async () => {
       session.close();
     },

@@ -27,7 +27,15 @@ export {
   type FrameDecoderOptions,
 } from "./framing.js";
 export { HID_KEYS, type HidKey, type HidKeyName, HOLD_DURATION, hidKeyName } from "./hid-keys.js";
+export { buildPlaying, MrpMetadata } from "./metadata.js";
 export { MrpPairingHandler, type MrpPairingOptions } from "./pairing.js";
+export {
+  DEFAULT_PLAYER_ID,
+  type MessageSource,
+  NowPlayingClientState,
+  PlayerState,
+  PlayerStateManager,
+} from "./player-state.js";
 export { mrpPlugin } from "./plugin.js";
 export {
   Command,
@@ -119,5 +127,6 @@ export {
   type MrpStartOptions,
   type RequestOptions,
 } from "./protocol.js";
+export { MrpPushUpdater, type MrpPushUpdaterOptions, type PlayingSource } from "./push-updater.js";
 export { DEFAULT_SKIP_INTERVAL, MrpRemoteControl } from "./remote-control.js";
 export { isMrpSupportedBuild, MRP_SERVICE_TYPE, mrpScanPlugin } from "./scan.js";

@@ -34,6 +34,8 @@ export const mrpPlugin: ProtocolPlugin = {
     return {
       protocol: Protocol.MRP,
       remoteControl: client.remoteControl,
+      metadata: client.metadata,
+      pushUpdater: client.pushUpdater,
       close: () => client.close(),
     };
   },

@@ -1,4 +1,15 @@
-import type { AppleTV, DeviceListener, ProtocolSession, RemoteControl } from "@atv/interface";
+import type {
+  AbortOptions,
+  AppleTV,
+  DeviceListener,
+  Metadata,
+  Playing,
+  ProtocolSession,
+  PushUpdater,
+  RemoteControl,
+} from "@atv/interface";
+import { facadeMetadata } from "./facade-metadata.js";
+import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
 import { PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
@@ -9,6 +20,10 @@ import { PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 export class FacadeAppleTV {
   readonly config: AppleTV;
   readonly remoteControl: RemoteControl;
+  /** What is playing and in which app. */
+  readonly metadata: Metadata;
+  /** Push updates of what is playing (the highest-priority protocol's). */
+  readonly pushUpdater: PushUpdater;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -17,7 +32,18 @@ export class FacadeAppleTV {
   constructor(config: AppleTV, listener?: DeviceListener) {
     this.config = config;
     this.listener = listener;
-    this.remoteControl = facadeRemoteControl(new Relayer(this.#sessions));
+    const relayer = new Relayer(this.#sessions);
+    this.remoteControl = facadeRemoteControl(relayer);
+    this.metadata = facadeMetadata(relayer);
+    this.pushUpdater = new FacadePushUpdater(relayer);
+  }
+
+  /**
+   * What is playing, as it changes: the current state first, then each change. Ends when
+   * `signal` aborts or the connection closes; throws when it is lost.
+   */
+  pushUpdates(opts?: AbortOptions): AsyncIterable<Playing> {
+    return this.pushUpdater.updates(opts);
   }
 
   /** The protocols connected, in priority order. */

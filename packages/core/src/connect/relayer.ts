@@ -60,4 +60,30 @@ export class Relayer {
       );
     return unsupported as NonNullable<ProtocolSession[P]>[M];
   }
+
+  /**
+   * The value of the property `member` of `part` from the highest-priority session whose
+   * part has it; throws NotSupportedError when none has.
+   */
+  property<P extends Part, M extends keyof NonNullable<ProtocolSession[P]>>(
+    part: P,
+    member: M,
+  ): NonNullable<ProtocolSession[P]>[M] {
+    for (const session of this.#byPriority()) {
+      const target = session[part] as object | undefined;
+      if (target !== undefined && member in target) {
+        return (target as NonNullable<ProtocolSession[P]>)[member];
+      }
+    }
+    throw new NotSupportedError(`${String(member)} is not supported by any connected protocol`);
+  }
+
+  /** `part` of the highest-priority session that has it (e.g. its push updater). */
+  part<P extends Part>(part: P): NonNullable<ProtocolSession[P]> | undefined {
+    for (const session of this.#byPriority()) {
+      const target = session[part];
+      if (target !== undefined) return target as NonNullable<ProtocolSession[P]>;
+    }
+    return undefined;
+  }
 }

@@ -211,6 +211,15 @@ export class FakeAppleTV {
     };
   }
 
+  /**
+   * The MRP device inside the fake, when the profile has MRP: tests script what is
+   * playing with `fake.mrp.useCases` (exampleVideo(), exampleMusic(), nothingPlaying()...).
+   */
+  get mrp(): FakeMrpDevice | undefined {
+    const server = this.#servers.find((s) => s.protocol === Protocol.MRP)?.server;
+    return server instanceof FakeMrpDevice ? server : undefined;
+  }
+
   /** The port the fake answers mDNS queries on. */
   get mdnsPort(): number {
     return this.#responder.port;

@@ -78,6 +78,8 @@ export class FakeMrpConnection {
   #verified = false;
   #closed = false;
   #corked = false;
+  /** The client asked for now-playing updates (CLIENT_UPDATES_CONFIG). */
+  #wantsUpdates = false;
 
   constructor(socket: Socket, state: FakeMrpState, config: FakeMrpDeviceConfig) {
     this.#socket = socket;
@@ -133,6 +135,11 @@ export class FakeMrpConnection {
     this.#socket.write(encodeFrame(data));
   }
 
+  /** Sends a now-playing update, if the client asked for updates. */
+  sendUpdate(message: ProtocolMessage): void {
+    if (this.#wantsUpdates) this.send(message);
+  }
+
   /** Sends `message` with one bit of its sealed form flipped (a forged or damaged frame). */
   sendTampered(message: ProtocolMessage): void {
     if (this.#closed) return;
@@ -176,6 +183,9 @@ export class FakeMrpConnection {
         return;
       case MessageType.CLIENT_UPDATES_CONFIG_MESSAGE:
         this.#acknowledge(message, MessageType.UNKNOWN_MESSAGE);
+        // From now on the client hears what is playing, starting with the current state.
+        this.#wantsUpdates = true;
+        for (const update of this.#state.nowPlaying.currentMessages()) this.send(update);
         return;
       case MessageType.GET_KEYBOARD_SESSION_MESSAGE:
         this.#acknowledge(message, MessageType.KEYBOARD_MESSAGE);

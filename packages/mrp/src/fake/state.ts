@@ -9,6 +9,7 @@ import {
   type SendError,
 } from "../protobuf/generated/enums.js";
 import type { CommandOptions, DeviceInfoMessage } from "../protobuf/types.js";
+import { FakeNowPlaying } from "./now-playing.js";
 
 /** The input action a device infers from key press and release timing (pyatv's names). */
 export type FakeButtonAction = "single_tap" | "double_tap" | "hold";
@@ -55,6 +56,8 @@ export class FakeMrpState {
   connectionState: ConnectionState | undefined;
   /** The last DEVICE_INFO a client sent about itself. */
   clientInfo: DeviceInfoMessage | undefined;
+  /** What each app plays and which one is now playing (the use cases set it). */
+  readonly nowPlaying = new FakeNowPlaying();
   /** Whether heartbeats are answered (tests turn this off to make a device go silent). */
   answerHeartbeats = true;
 

@@ -1,9 +1,16 @@
-// Scripted situations tests put the fake device in: faults on the wire, a device that
-// vanishes or goes silent, pairings made outside the protocol.
+// Scripted situations tests put the fake device in: what is playing, faults on the wire,
+// a device that vanishes or goes silent, pairings made outside the protocol.
 
 import type { PairedClient } from "@atv/hap/server";
 import { encodeVarint } from "../framing.js";
 import { genericMessage } from "../protobuf/messages.js";
+import type { ProtocolMessage } from "../protobuf/types.js";
+import {
+  exampleMusicState,
+  exampleVideoState,
+  FAKE_APP_BUNDLE_ID,
+  type FakePlayingState,
+} from "./now-playing.js";
 import type { FakeMrpConnection } from "./service.js";
 import type { FakeMrpState } from "./state.js";
 
@@ -48,5 +55,45 @@ export class FakeMrpUseCases {
   /** Pairs a client without pair-setup (e.g. credentials made elsewhere). */
   addPairedClient(client: PairedClient): void {
     this.#state.addPairedClient(client);
+  }
+
+  /** pyatv's example video (a paused "dummy" in the test app); fields may be overridden. */
+  exampleVideo(overrides: FakePlayingState = {}): void {
+    this.play(FAKE_APP_BUNDLE_ID, exampleVideoState(overrides));
+  }
+
+  /** pyatv's example song (paused "music" by "artist"); fields may be overridden. */
+  exampleMusic(overrides: FakePlayingState = {}): void {
+    this.play(FAKE_APP_BUNDLE_ID, exampleMusicState(overrides));
+  }
+
+  /** No app is playing anything. */
+  nothingPlaying(): void {
+    this.#broadcast(this.#state.nowPlaying.setActive(undefined));
+  }
+
+  /** Another app comes to play, with nothing in its queue yet. */
+  otherApp(name: string, bundleId: string): void {
+    this.play(bundleId, { appName: name });
+  }
+
+  /** `bundleId` plays `state` and becomes the app now playing. */
+  play(bundleId: string, state: FakePlayingState): void {
+    const nowPlaying = this.#state.nowPlaying;
+    this.#broadcast(nowPlaying.setState(bundleId, state));
+    this.#broadcast(nowPlaying.setActive(bundleId, state.appName));
+  }
+
+  /** Changes fields of what the app now playing plays (a new SET_STATE). */
+  changeState(changes: FakePlayingState): void {
+    const nowPlaying = this.#state.nowPlaying;
+    const bundleId = nowPlaying.activeApp;
+    if (bundleId === undefined) throw new Error("nothing is playing: call a play use case first");
+    const state = { ...nowPlaying.stateOf(bundleId), ...changes };
+    this.#broadcast(nowPlaying.setState(bundleId, state));
+  }
+
+  #broadcast(message: ProtocolMessage): void {
+    for (const connection of this.#connections) connection.sendUpdate(message);
   }
 }
