@@ -11,15 +11,18 @@ export interface FakeOptions {
   pin: string;
   profile: FakeProfile;
   requirePairing: boolean;
+  static: boolean;
 }
 
 export const USAGE = `usage: atvfake [-h] [--version] [--address ADDRESS] [--mdns-port PORT] [--name NAME]
-               [--pin PIN] [--profile {${FAKE_PROFILES.join(",")}}] [--require-pairing]`;
+               [--pin PIN] [--profile {${FAKE_PROFILES.join(",")}}] [--require-pairing]
+               [--static]`;
 
 export const HELP = `${USAGE}
 
 Runs a simulated Apple TV on this machine: its services, announced over mDNS.
 Prints one JSON line when it is ready and one per command or button it receives;
+What it plays changes every 3 seconds: a video, a song, nothing (unless --static).
 SIGINT or SIGTERM stops it.
 
 options:
@@ -32,6 +35,8 @@ options:
   --pin PIN          PIN the device asks for when pairing (default: 1111)
   --profile PROFILE  device to simulate: ${FAKE_PROFILES.join(", ")} (default: tvos14)
   --require-pairing  refuse unpaired (unencrypted) MRP sessions, as few devices do
+  --static           keep playing the example video instead of cycling through
+                     video, music and nothing playing
 `;
 
 const OPTIONS: OptionSpecs = {
@@ -43,6 +48,7 @@ const OPTIONS: OptionSpecs = {
   pin: { type: "string" },
   profile: { type: "string" },
   "require-pairing": { type: "boolean" },
+  static: { type: "boolean" },
 };
 
 export function parseFakeOptions(argv: readonly string[]): FakeOptions {
@@ -68,6 +74,7 @@ export function parseFakeOptions(argv: readonly string[]): FakeOptions {
     pin,
     profile,
     requirePairing: cmd.flag("require-pairing"),
+    static: cmd.flag("static"),
   };
 }
 

@@ -3,6 +3,9 @@ import { FakeAppleTV } from "@atv/core/fake";
 import type { Protocol } from "@atv/interface";
 import type { FakeOptions } from "./options.js";
 
+/** How long each state of the now-playing cycle lasts (pyatv's fake_device.py). */
+const NOW_PLAYING_INTERVAL_MS = 3000;
+
 /** Serves until SIGINT or SIGTERM; one JSON line per event on standard output. */
 export async function serve(options: FakeOptions): Promise<number> {
   // Listen for the signals before saying "ready": whoever reads that line may signal at once.
@@ -18,6 +21,9 @@ export async function serve(options: FakeOptions): Promise<number> {
     profile: options.profile,
     requirePairing: options.requirePairing,
   });
+  // As pyatv's fake_device.py in demo mode; close() stops the cycle.
+  if (options.static) device.mrp?.useCases.exampleVideo();
+  else device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS);
   device.onEvent((event) => {
     const base = { event: event.kind, protocol: protocolName(event.protocol) };
     if (event.kind === "command") emit({ ...base, name: event.name });

@@ -109,6 +109,46 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
+  it("plays the example video with --static", async () => {
+    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const { stdout } = await runCli("atvscript", [...base, "playing"]);
+    expect(JSON.parse(stdout)).toMatchObject({ media_type: "video", title: "dummy" });
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("cycles from the example video to the example song", async () => {
+    const fake = startFake(["--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    const script = spawn(
+      process.execPath,
+      [
+        binPath("atvscript"),
+        "-s",
+        "127.0.0.1",
+        "--mdns-port",
+        String(ready.mdns_port),
+        "push_updates",
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    const titles: unknown[] = [];
+    await new Promise<void>((resolve) => {
+      createInterface({ input: script.stdout }).on("line", (line) => {
+        const out = JSON.parse(line);
+        if ("title" in out) titles.push(out.title);
+        if (out.title === "music") resolve();
+      });
+    });
+    script.stdin.end("\n");
+    await new Promise((resolve) => script.once("exit", resolve));
+    expect(titles).toEqual(["dummy", "music"]);
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
   it("stops on SIGINT too", async () => {
     const fake = startFake(["--mdns-port", "0", "--profile", "atv3"]);
     const ready = await fake.next("ready");

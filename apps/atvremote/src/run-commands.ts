@@ -10,7 +10,10 @@ import { findDevice } from "./find-device.js";
 import { isNowPlayingCommand, runNowPlayingCommand } from "./now-playing-commands.js";
 import type { RemoteOptions } from "./options.js";
 import { pairCommand } from "./pair-command.js";
+import { pushUpdatesCommand } from "./push-updates-command.js";
 import { scanCommand } from "./scan-command.js";
+
+const PUSH_UPDATES = "push_updates";
 
 /** Global commands need no connection; the others run, in order, on the device found. */
 export async function runCommands(options: RemoteOptions): Promise<number> {
@@ -20,7 +23,7 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
 
   for (const text of options.commands) {
     const { name } = parseCommandCall(text);
-    if (!isRemoteControlCommand(name) && !isNowPlayingCommand(name)) {
+    if (!isRemoteControlCommand(name) && !isNowPlayingCommand(name) && name !== PUSH_UPDATES) {
       process.stderr.write(`Unknown command: ${name}\n`);
       return 1;
     }
@@ -34,6 +37,11 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
     for (const text of options.commands) {
       const call = parseCommandCall(text);
       try {
+        if (call.name === PUSH_UPDATES) {
+          const code = await pushUpdatesCommand(atv, (text) => process.stdout.write(text));
+          if (code !== 0) return code;
+          continue;
+        }
         if (isNowPlayingCommand(call.name)) {
           const text = await runNowPlayingCommand(atv, call.name);
           if (text) process.stdout.write(`${text}\n`);

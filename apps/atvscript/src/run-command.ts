@@ -17,6 +17,7 @@ import {
 } from "@atv/core";
 import type { ScriptOptions } from "./options.js";
 import { playingValues } from "./playing-output.js";
+import { pushUpdates } from "./push-updates.js";
 
 /**
  * Runs one command and prints one JSON line for it, as pyatv's atvscript does; failures
@@ -29,15 +30,20 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
   } catch (error) {
     result = scriptOutput({ success: false, exception: error });
   }
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  printLine(result);
   return 0;
+}
+
+function printLine(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
   if (options.command === "scan") return scanDevices(options);
   const command = options.command ?? "";
   const isPlaying = command === "playing";
-  if (!isPlaying && !isRemoteControlCommand(command)) {
+  const isPushUpdates = command === "push_updates";
+  if (!isPlaying && !isPushUpdates && !isRemoteControlCommand(command)) {
     return scriptOutput({ success: false, error: "unsupported_command" });
   }
   const [device] = await scan({
@@ -55,6 +61,7 @@ async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>
       const playing = await atv.metadata.playing();
       return scriptOutput({ success: true, values: playingValues(playing, atv.metadata.app) });
     }
+    if (isPushUpdates) return await pushUpdates(atv, printLine);
     await runRemoteControlCommand(atv.remoteControl, { name: command, args: [] });
     return scriptOutput({ success: true, values: { command } });
   } finally {

@@ -20,3 +20,4 @@ export {
 } from "./remote-commands.js";
 export { localIsoTimestamp, type ScriptOutputInit, scriptOutput } from "./script-output.js";
 export { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
+export { waitForLine } from "./wait-for-line.js";

@@ -124,6 +124,7 @@ export class FakeAppleTV {
   readonly #responder: ZeroconfResponder;
   readonly #servers: RunningServer[];
   readonly #services: FakeServiceInfo[];
+  readonly #cycles = new Set<() => void>();
   #closed = false;
 
   private constructor(
@@ -220,6 +221,35 @@ export class FakeAppleTV {
     return server instanceof FakeMrpDevice ? server : undefined;
   }
 
+  /**
+   * Plays pyatv's demo loop (its fake_device.py): the example video now, then every
+   * `intervalMs` the next of example music, nothing playing, the video again. Returns a
+   * stop function; `close()` stops it too. The timer never keeps the process alive.
+   */
+  startNowPlayingCycle(intervalMs = 3000): () => void {
+    const useCases = this.mrp?.useCases;
+    if (useCases === undefined) return () => {};
+    const steps = [
+      () => useCases.exampleVideo(),
+      () => useCases.exampleMusic(),
+      () => useCases.nothingPlaying(),
+    ];
+    let next = 0;
+    const step = () => {
+      steps[next]?.();
+      next = (next + 1) % steps.length;
+    };
+    step();
+    const timer = setInterval(step, intervalMs);
+    timer.unref();
+    const stop = () => {
+      clearInterval(timer);
+      this.#cycles.delete(stop);
+    };
+    this.#cycles.add(stop);
+    return stop;
+  }
+
   /** The port the fake answers mDNS queries on. */
   get mdnsPort(): number {
     return this.#responder.port;
@@ -266,6 +296,7 @@ export class FakeAppleTV {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const stop of [...this.#cycles]) stop();
     await Promise.all([this.#responder.close(), ...this.#servers.map((s) => s.server.close())]);
   }
 }

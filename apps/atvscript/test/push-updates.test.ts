@@ -1,0 +1,143 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { FakeAppleTV } from "@atv/core/fake";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, binPath, runCli } from "../../../scripts/cli-test-support.js";
+
+type Line = Record<string, unknown>;
+
+/** atvscript running with its standard input open, its output lines as they come. */
+function startScript(args: string[]) {
+  assertBuilt("atvscript");
+  const child = spawn(process.execPath, [binPath("atvscript"), ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines: Line[] = [];
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    lines.push(JSON.parse(line));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  /** Resolves with the first line after the `after`-th that `match` accepts. */
+  const lineWhere = (match: (line: Line) => boolean, after = 0) =>
+    new Promise<Line>((resolve) => {
+      const check = () => {
+        const found = lines.slice(after).find(match);
+        if (found) resolve(found);
+        else waiters.push(check);
+      };
+      check();
+    });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, lines, lineWhere, exit };
+}
+
+const ENVELOPE = {
+  result: "success",
+  datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d$/),
+};
+
+describe("atvscript push_updates", () => {
+  let fake: FakeAppleTV;
+  beforeAll(async () => {
+    fake = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+  });
+  afterAll(() => fake.close());
+
+  it("prints power, output devices, each update, and finished on Enter", async () => {
+    fake.mrp?.useCases.exampleVideo();
+    const script = startScript([
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "push_updates",
+    ]);
+    await script.lineWhere((line) => line.title === "dummy");
+    fake.mrp?.useCases.exampleMusic();
+    await script.lineWhere((line) => line.title === "music");
+    fake.mrp?.useCases.nothingPlaying();
+    await script.lineWhere((line) => line.device_state === "idle");
+    script.child.stdin.write("\n");
+    expect(await script.exit).toBe(0);
+
+    const [power, devices, ...rest] = script.lines;
+    expect(power).toEqual({ ...ENVELOPE, power_state: "unknown" });
+    expect(devices).toEqual({ ...ENVELOPE, output_devices: [] });
+    expect(rest.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
+    const updates = rest.slice(0, -1);
+    expect(updates.map((line) => line.title ?? line.device_state)).toEqual([
+      "dummy",
+      "music",
+      "idle",
+    ]);
+    expect(updates[1]).toEqual({
+      ...ENVELOPE,
+      hash: expect.any(String),
+      media_type: "music",
+      device_state: "paused",
+      title: "music",
+      artist: "artist",
+      album: "album",
+      genre: "genre",
+      total_time: 49,
+      position: 22,
+      shuffle: "off",
+      repeat: "off",
+      series_name: null,
+      season_number: null,
+      episode_number: null,
+      content_identifier: null,
+      itunes_store_identifier: null,
+      app: expect.any(String),
+      app_id: "com.github.postlund.pyatv",
+    });
+  });
+
+  it("finishes when its input ends", async () => {
+    const { code, stdout } = await runCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.mdnsPort),
+      "push_updates",
+    ]);
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({ ...ENVELOPE, power_state: "unknown" });
+    expect(lines[1]).toEqual({ ...ENVELOPE, output_devices: [] });
+    expect(lines.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
+  });
+
+  it("prints connection lost when the device goes away, then finishes by itself", async () => {
+    const doomed = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+    doomed.mrp?.useCases.exampleVideo();
+    const script = startScript([
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(doomed.mdnsPort),
+      "push_updates",
+    ]);
+    try {
+      await script.lineWhere((line) => line.title === "dummy");
+    } finally {
+      await doomed.close();
+    }
+    expect(await script.exit).toBe(0);
+    const [lost, finished, ...extra] = script.lines.slice(3);
+    expect(lost).toEqual({
+      ...ENVELOPE,
+      result: "failure",
+      exception: expect.any(String),
+      stacktrace: expect.any(String),
+      connection: "lost",
+    });
+    expect(finished).toEqual({ ...ENVELOPE, push_updates: "finished" });
+    expect(extra).toEqual([]);
+    script.child.stdin.end();
+  });
+});
