@@ -1,6 +1,7 @@
 // Runs the built CLIs from tests, as a user's shell would.
-import { execFile } from "node:child_process";
+import { type ChildProcessByStdio, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 export type CliName = "atvremote" | "atvscript" | "atvfake";
@@ -42,4 +43,46 @@ export function runCli(
     );
     child.stdin?.end(input);
   });
+}
+
+/** A CLI left running, with its standard input open, and what it has printed so far. */
+export interface RunningCli {
+  readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  /** Everything printed to standard output so far. */
+  output(): string;
+  /** The complete lines printed so far, parsed as JSON. */
+  jsonLines(): Record<string, unknown>[];
+  /** Resolves with the first defined value of `check`, tried again after each output chunk. */
+  until<T>(check: () => T | undefined): Promise<T>;
+  /** The exit code (null when a signal ended it). */
+  readonly exit: Promise<number | null>;
+}
+
+export function startCli(name: CliName, args: readonly string[]): RunningCli {
+  assertBuilt(name);
+  const child = spawn(process.execPath, [binPath(name), ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  let stdout = "";
+  const waiters: Array<() => void> = [];
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const jsonLines = () =>
+    stdout
+      .split("\n")
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const until = <T>(check: () => T | undefined) =>
+    new Promise<T>((resolve) => {
+      const attempt = () => {
+        const value = check();
+        if (value === undefined) waiters.push(attempt);
+        else resolve(value);
+      };
+      attempt();
+    });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => stdout, jsonLines, until, exit };
 }

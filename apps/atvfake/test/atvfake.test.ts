@@ -1,33 +1,17 @@
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { scan } from "@atv/core";
 import { describe, expect, it } from "vitest";
-import { assertBuilt, binPath, runCli } from "../../../scripts/cli-test-support.js";
+import { runCli, startCli } from "../../../scripts/cli-test-support.js";
 
+/** atvfake running, with its JSON events as they come. */
 function startFake(args: string[]) {
-  assertBuilt("atvfake");
-  const child = spawn(process.execPath, [binPath("atvfake"), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const events: Record<string, unknown>[] = [];
-  const lines = createInterface({ input: child.stdout });
-  const waiters: Array<() => void> = [];
-  lines.on("line", (line) => {
-    events.push(JSON.parse(line));
-    for (const w of waiters.splice(0)) w();
-  });
+  const fake = startCli("atvfake", args);
   const nextAll = (name: string, count: number) =>
-    new Promise<Record<string, unknown>[]>((resolve) => {
-      const check = () => {
-        const found = events.filter((e) => e.event === name);
-        if (found.length >= count) resolve(found.slice(0, count));
-        else waiters.push(check);
-      };
-      check();
+    fake.until(() => {
+      const found = fake.jsonLines().filter((e) => e.event === name);
+      return found.length >= count ? found.slice(0, count) : undefined;
     });
   const next = async (name: string) => (await nextAll(name, 1))[0] ?? {};
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, next, nextAll, exit };
+  return { child: fake.child, next, nextAll, exit: fake.exit };
 }
 
 describe("atvfake", () => {
@@ -122,29 +106,18 @@ describe("atvfake", () => {
   it("cycles from the example video to the example song", async () => {
     const fake = startFake(["--mdns-port", "0"]);
     const ready = await fake.next("ready");
-    const script = spawn(
-      process.execPath,
-      [
-        binPath("atvscript"),
-        "-s",
-        "127.0.0.1",
-        "--mdns-port",
-        String(ready.mdns_port),
-        "push_updates",
-      ],
-      { stdio: ["pipe", "pipe", "inherit"] },
-    );
-    const titles: unknown[] = [];
-    await new Promise<void>((resolve) => {
-      createInterface({ input: script.stdout }).on("line", (line) => {
-        const out = JSON.parse(line);
-        if ("title" in out) titles.push(out.title);
-        if (out.title === "music") resolve();
-      });
-    });
-    script.stdin.end("\n");
-    await new Promise((resolve) => script.once("exit", resolve));
-    expect(titles).toEqual(["dummy", "music"]);
+    const script = startCli("atvscript", [
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(ready.mdns_port),
+      "push_updates",
+    ]);
+    const titles = () => script.jsonLines().flatMap((out) => ("title" in out ? [out.title] : []));
+    await script.until(() => (titles().includes("music") ? true : undefined));
+    script.child.stdin.end("\n");
+    await script.exit;
+    expect(titles().slice(0, 2)).toEqual(["dummy", "music"]);
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });

@@ -1,30 +1,16 @@
-import { spawn } from "node:child_process";
 import { FakeAppleTV } from "@atv/core/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, binPath, runCli } from "../../../scripts/cli-test-support.js";
+import { runCli, startCli } from "../../../scripts/cli-test-support.js";
 
 const SEPARATOR = `${"-".repeat(20)}\n`;
 
 /** atvremote running with its standard input open, and what it printed so far. */
 function startRemote(args: string[]) {
-  assertBuilt("atvremote");
-  const child = spawn(process.execPath, [binPath("atvremote"), ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  let stdout = "";
-  const waiters: Array<() => void> = [];
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    for (const wake of waiters.splice(0)) wake();
-  });
+  const remote = startCli("atvremote", args);
   /** Resolves once what was printed contains `text`. */
   const printed = (text: string) =>
-    new Promise<void>((resolve) => {
-      const check = () => (stdout.includes(text) ? resolve() : waiters.push(check));
-      check();
-    });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, printed, exit, output: () => stdout };
+    remote.until(() => (remote.output().includes(text) ? true : undefined));
+  return { child: remote.child, printed, exit: remote.exit, output: remote.output };
 }
 
 /** The updates printed: each block before a separator. */

@@ -1,35 +1,23 @@
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { FakeAppleTV } from "@atv/core/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, binPath, runCli } from "../../../scripts/cli-test-support.js";
+import { runCli, startCli } from "../../../scripts/cli-test-support.js";
 
 type Line = Record<string, unknown>;
 
 /** atvscript running with its standard input open, its output lines as they come. */
 function startScript(args: string[]) {
-  assertBuilt("atvscript");
-  const child = spawn(process.execPath, [binPath("atvscript"), ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines: Line[] = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    lines.push(JSON.parse(line));
-    for (const wake of waiters.splice(0)) wake();
-  });
+  const script = startCli("atvscript", args);
   /** Resolves with the first line after the `after`-th that `match` accepts. */
   const lineWhere = (match: (line: Line) => boolean, after = 0) =>
-    new Promise<Line>((resolve) => {
-      const check = () => {
-        const found = lines.slice(after).find(match);
-        if (found) resolve(found);
-        else waiters.push(check);
-      };
-      check();
-    });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, lines, lineWhere, exit };
+    script.until(() => script.jsonLines().slice(after).find(match));
+  return {
+    child: script.child,
+    get lines() {
+      return script.jsonLines();
+    },
+    lineWhere,
+    exit: script.exit,
+  };
 }
 
 const ENVELOPE = {
