@@ -3,10 +3,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchCliStart } from "./cli-start.mjs";
+import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchScan } from "./scan.mjs";
 
-const rows = [...(await benchCliStart()), ...(await benchScan()), ...(await benchMrp())];
+const rows = [
+  ...(await benchCliStart()),
+  ...(await benchScan()),
+  ...(await benchLoopback()),
+  ...(await benchMrp()),
+];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;
 const table = [
