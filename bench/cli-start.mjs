@@ -50,6 +50,12 @@ export async function benchCliStart() {
       target: "< 150 ms",
     });
     const base = ["-s", "127.0.0.1", "--mdns-port", String(fake.ready.mdns_port)];
+    rows.push({
+      name: "`atvscript -s 127.0.0.1 playing` against atvfake, cold, scan + connect + now playing",
+      value: await medianOf(bins.atvscript, [...base, "playing"]),
+      unit: "ms",
+      target: "< 180 ms (pyatv: 790 ms)",
+    });
     const paired = spawnSync(
       process.execPath,
       [bins.atvremote, ...base, "--protocol", "mrp", "--pin", "1111", "pair"],

@@ -5,6 +5,7 @@ import os from "node:os";
 import { benchCliStart } from "./cli-start.mjs";
 import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
+import { benchNowPlaying } from "./now-playing.mjs";
 import { benchScan } from "./scan.mjs";
 
 const rows = [
@@ -12,6 +13,7 @@ const rows = [
   ...(await benchScan()),
   ...(await benchLoopback()),
   ...(await benchMrp()),
+  ...(await benchNowPlaying()),
 ];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;

@@ -28,14 +28,14 @@ export interface CliResult {
 export function runCli(
   name: CliName,
   args: readonly string[],
-  { input = "" }: { input?: string } = {},
+  { input = "", cwd }: { input?: string; cwd?: string } = {},
 ): Promise<CliResult> {
   assertBuilt(name);
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [binPath(name), ...args],
-      { timeout: 30_000 },
+      { timeout: 30_000, ...(cwd !== undefined ? { cwd } : {}) },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

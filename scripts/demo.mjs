@@ -1,13 +1,57 @@
-// The quick-start demo: start a simulated Apple TV, find it with atvremote, stop it.
+// The quick-start demo: start a simulated Apple TV, find it, pair with it, control it and
+// watch what it plays with the CLIs, then stop it. Artwork is saved to a temporary folder.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { bins, startFake } from "./fake-process.mjs";
 
-const fake = await startFake();
+const fake = await startFake(["--static"]);
 const { ready } = fake;
-console.log(`atvfake: "${ready.name}" serving on ${ready.address}, mDNS port ${ready.mdns_port}\n`);
-const command = ["-s", ready.address, "--mdns-port", String(ready.mdns_port), "scan"];
-console.log(`$ atvremote ${command.join(" ")}`);
-const result = spawnSync(process.execPath, [bins.atvremote, ...command], { stdio: "inherit" });
-await fake.stop();
-console.log("atvfake stopped.");
-process.exitCode = result.status ?? 1;
+const base = ["-s", ready.address, "--mdns-port", String(ready.mdns_port)];
+const workDir = mkdtempSync(join(tmpdir(), "atv-demo-"));
+
+/** Runs a CLI as a user would, showing the command line and its output. */
+function run(app, args, show = args) {
+  console.log(`\n$ ${app} ${[...base, ...show].join(" ")}`);
+  const result = spawnSync(process.execPath, [bins[app], ...base, ...args], {
+    cwd: workDir,
+    encoding: "utf8",
+    input: "",
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) throw new Error(`${app} ${args.join(" ")} failed (${result.status})`);
+  return result.stdout;
+}
+
+let failed = false;
+try {
+  console.log(`atvfake: "${ready.name}" serving on ${ready.address}, mDNS port ${ready.mdns_port}`);
+  run("atvremote", ["scan"]);
+  const paired = run("atvremote", ["--protocol", "mrp", "--pin", "1111", "pair"]);
+  const credentials = /credentials: (\S+)/.exec(paired)?.[1];
+  if (!credentials) throw new Error("no credentials in the pairing output");
+  const withCredentials = ["--mrp-credentials", credentials];
+  const shown = ["--mrp-credentials", "<credentials>"];
+  run(
+    "atvremote",
+    [...withCredentials, "play", "select=double_tap", "playing"],
+    [...shown, "play", "select=double_tap", "playing"],
+  );
+  run(
+    "atvremote",
+    [...withCredentials, "set_volume=30", "volume", "power_state", "artwork_save"],
+    [...shown, "set_volume=30", "volume", "power_state", "artwork_save"],
+  );
+  console.log(`(saved: ${readdirSync(workDir).join(", ")})`);
+  run("atvscript", ["playing"]);
+} catch (error) {
+  console.error(`demo failed: ${error.message}`);
+  failed = true;
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+  await fake.stop();
+  console.log("\natvfake stopped.");
+}
+process.exitCode = failed ? 1 : 0;

@@ -22,15 +22,32 @@ export async function serve(options: FakeOptions): Promise<number> {
     requirePairing: options.requirePairing,
   });
   // As pyatv's fake_device.py in demo mode; close() stops the cycle.
-  if (options.static) device.mrp?.useCases.exampleVideo();
-  else device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS);
+  device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS, { static: options.static });
   device.onEvent((event) => {
     const base = { event: event.kind, protocol: protocolName(event.protocol) };
-    if (event.kind === "command") emit({ ...base, name: event.name });
-    // A held home button is the CLI's home_hold.
-    else if (event.name === "home" && event.action === "hold")
-      emit({ ...base, name: "home_hold", action: event.action });
-    else emit({ ...base, name: event.name, action: event.action });
+    switch (event.kind) {
+      case "command":
+        emit({ ...base, name: event.name });
+        return;
+      case "button":
+        // A held home button is the CLI's home_hold.
+        emit({
+          ...base,
+          name: event.name === "home" && event.action === "hold" ? "home_hold" : event.name,
+          action: event.action,
+        });
+        return;
+      case "volume":
+        emit({
+          ...base,
+          level: event.level,
+          ...(event.outputDevice !== undefined ? { output_device: event.outputDevice } : {}),
+        });
+        return;
+      case "power":
+        emit({ ...base, state: event.on ? "on" : "off" });
+        return;
+    }
   });
   emit({
     event: "ready",

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { scan } from "@atv/core";
 import { describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../../scripts/cli-test-support.js";
@@ -93,12 +96,33 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
-  it("plays the example video with --static", async () => {
+  it("plays the example video with --static, with PNG artwork", async () => {
     const fake = startFake(["--mdns-port", "0", "--static"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const { stdout } = await runCli("atvscript", [...base, "playing"]);
     expect(JSON.parse(stdout)).toMatchObject({ media_type: "video", title: "dummy" });
+
+    const dir = await mkdtemp(join(tmpdir(), "atvfake-artwork-"));
+    try {
+      const saved = await runCli("atvremote", [...base, "artwork_save"], { cwd: dir });
+      expect(saved.code).toBe(0);
+      const png = await readFile(join(dir, "artwork.png"));
+      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("prints a JSON line when the volume or the power changes", async () => {
+    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    expect((await runCli("atvremote", [...base, "set_volume=30", "turn_off=1"])).code).toBe(0);
+    expect(await fake.next("volume")).toEqual({ event: "volume", protocol: "mrp", level: 30 });
+    expect(await fake.next("power")).toEqual({ event: "power", protocol: "mrp", state: "off" });
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });

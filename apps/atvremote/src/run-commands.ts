@@ -5,9 +5,9 @@ import {
   streamLogger,
   UsageError,
 } from "@atv/cli";
-import { AtvError, connect, NotSupportedError } from "@atv/core";
+import { AtvError, connect, enumName, NotSupportedError, PowerState } from "@atv/core";
+import { isDeviceCommand, runDeviceCommand } from "./device-commands.js";
 import { findDevice } from "./find-device.js";
-import { isNowPlayingCommand, runNowPlayingCommand } from "./now-playing-commands.js";
 import type { RemoteOptions } from "./options.js";
 import { pairCommand } from "./pair-command.js";
 import { pushUpdatesCommand } from "./push-updates-command.js";
@@ -15,15 +15,27 @@ import { scanCommand } from "./scan-command.js";
 
 const PUSH_UPDATES = "push_updates";
 
+/** pyatv spells "all features" as two words, `features all`; also accept `features=all`. */
+function withFeaturesAll(commands: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const command of commands) {
+    if (command === "all" && result.at(-1) === "features")
+      result[result.length - 1] = "features=all";
+    else result.push(command);
+  }
+  return result;
+}
+
 /** Global commands need no connection; the others run, in order, on the device found. */
 export async function runCommands(options: RemoteOptions): Promise<number> {
   const [first] = options.commands;
   if (first === "scan") return scanCommand(options);
   if (first === "pair") return pairCommand(options);
 
-  for (const text of options.commands) {
+  const commands = withFeaturesAll(options.commands);
+  for (const text of commands) {
     const { name } = parseCommandCall(text);
-    if (!isRemoteControlCommand(name) && !isNowPlayingCommand(name) && name !== PUSH_UPDATES) {
+    if (!isRemoteControlCommand(name) && !isDeviceCommand(name) && name !== PUSH_UPDATES) {
       process.stderr.write(`Unknown command: ${name}\n`);
       return 1;
     }
@@ -33,8 +45,13 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
   const atv = await connect(device, {
     logger: options.debug ? streamLogger("atv.connect") : undefined,
   });
+  // pyatv's atvremote tells of power changes while its commands run.
+  atv.power.listener = {
+    powerstateUpdate: (_, state) =>
+      process.stdout.write(`New power state: ${enumName(PowerState, state) ?? "Unknown"}\n`),
+  };
   try {
-    for (const text of options.commands) {
+    for (const text of commands) {
       const call = parseCommandCall(text);
       try {
         if (call.name === PUSH_UPDATES) {
@@ -42,9 +59,10 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
           if (code !== 0) return code;
           continue;
         }
-        if (isNowPlayingCommand(call.name)) {
-          const text = await runNowPlayingCommand(atv, call.name);
-          if (text) process.stdout.write(`${text}\n`);
+        if (isDeviceCommand(call.name)) {
+          const result = await runDeviceCommand({ atv, cwd: process.cwd() }, call);
+          if (result.output) process.stdout.write(`${result.output}\n`);
+          if (result.code !== 0) return result.code;
           continue;
         }
         await runRemoteControlCommand(atv.remoteControl, call);

@@ -1,5 +1,12 @@
 import { scriptOutput, waitForLine } from "@atv/cli";
-import { type App, type FacadeAppleTV, NotSupportedError } from "@atv/core";
+import {
+  type App,
+  enumName,
+  type FacadeAppleTV,
+  NotSupportedError,
+  type OutputDevice,
+  PowerState,
+} from "@atv/core";
 import { playingValues } from "./playing-output.js";
 
 type Line = Record<string, unknown>;
@@ -37,27 +44,73 @@ export async function pushUpdates(
       });
     },
   };
+  const printDevices = (devices: readonly OutputDevice[]) =>
+    print(
+      scriptOutput({
+        success: true,
+        values: {
+          output_devices: devices.map((d) => ({ name: d.name ?? null, identifier: d.identifier })),
+        },
+      }),
+    );
+  atv.power.listener = {
+    powerstateUpdate: (_, state) =>
+      print(scriptOutput({ success: true, values: { power_state: powerStateName(state) } })),
+  };
+  atv.audio.listener = {
+    volumeUpdate: (_, level) => print(scriptOutput({ success: true, values: { volume: level } })),
+    volumeDeviceUpdate: (device, oldLevel, newLevel) =>
+      print(
+        scriptOutput({
+          success: true,
+          values: {
+            output_device_id: device.identifier,
+            old_level: oldLevel,
+            new_level: newLevel,
+          },
+        }),
+      ),
+    outputdevicesUpdate: (_, devices) => printDevices(devices),
+  };
   try {
     atv.pushUpdater.start();
-    // Power and output devices are not implemented yet: pyatv prints PowerState.Unknown
-    // and an empty list when no protocol knows them.
-    print(scriptOutput({ success: true, values: { power_state: "unknown" } }));
-    print(scriptOutput({ success: true, values: { output_devices: [] } }));
+    print(scriptOutput({ success: true, values: { power_state: powerStateName(powerOf(atv)) } }));
+    printDevices(outputDevicesOf(atv));
     await waitForLine(input, ended.signal);
   } finally {
     // pyatv never prints the "closed" of its own close(): it exits before hearing it.
     atv.listener = undefined;
+    atv.power.listener = undefined;
+    atv.audio.listener = undefined;
     if (!ended.signal.aborted) atv.pushUpdater.stop();
   }
   return scriptOutput({ success: true, values: { push_updates: "finished" } });
 }
 
-/** The app, unless no protocol knows it (as pyatv, which checks FeatureName.App). */
-function appOf(atv: FacadeAppleTV): App | undefined {
+/** pyatv's lower-case member name: "on", "off", "unknown". */
+function powerStateName(state: PowerState): string {
+  return (enumName(PowerState, state) ?? "Unknown").toLowerCase();
+}
+
+/** Unknown when no protocol knows the power state (as pyatv's facade then reports). */
+function powerOf(atv: FacadeAppleTV): PowerState {
+  return unlessUnsupported(() => atv.power.powerState, PowerState.Unknown);
+}
+
+function outputDevicesOf(atv: FacadeAppleTV): readonly OutputDevice[] {
+  return unlessUnsupported(() => atv.audio.outputDevices, []);
+}
+
+function unlessUnsupported<T>(read: () => T, fallback: T): T {
   try {
-    return atv.metadata.app;
+    return read();
   } catch (error) {
-    if (error instanceof NotSupportedError) return undefined;
+    if (error instanceof NotSupportedError) return fallback;
     throw error;
   }
+}
+
+/** The app, unless no protocol knows it (as pyatv, which checks FeatureName.App). */
+function appOf(atv: FacadeAppleTV): App | undefined {
+  return unlessUnsupported(() => atv.metadata.app, undefined);
 }

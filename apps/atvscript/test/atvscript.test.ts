@@ -71,7 +71,9 @@ describe("atvscript", () => {
 
   it("runs a remote-control command and prints pyatv's result line", async () => {
     const received: string[] = [];
-    const stop = fake.onEvent((event) => received.push(event.name));
+    const stop = fake.onEvent((event) => {
+      if (event.kind === "command" || event.kind === "button") received.push(event.name);
+    });
     const { code, stdout } = await runCli("atvscript", [
       "-s",
       "127.0.0.1",

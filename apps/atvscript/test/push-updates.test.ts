@@ -46,14 +46,26 @@ describe("atvscript push_updates", () => {
     await script.lineWhere((line) => line.title === "music");
     fake.mrp?.useCases.nothingPlaying();
     await script.lineWhere((line) => line.device_state === "idle");
+    fake.mrp?.useCases.setVolume(30);
+    await script.lineWhere((line) => line.volume === 30);
+    fake.mrp?.useCases.powerOff();
+    await script.lineWhere((line) => line.power_state === "off");
     script.child.stdin.write("\n");
     expect(await script.exit).toBe(0);
+    fake.mrp?.useCases.powerOn();
 
     const [power, devices, ...rest] = script.lines;
-    expect(power).toEqual({ ...ENVELOPE, power_state: "unknown" });
-    expect(devices).toEqual({ ...ENVELOPE, output_devices: [] });
-    expect(rest.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
-    const updates = rest.slice(0, -1);
+    expect(power).toEqual({ ...ENVELOPE, power_state: "on" });
+    expect(devices).toEqual({
+      ...ENVELOPE,
+      output_devices: [{ name: fake.name, identifier: fake.identity.mrpIdentifier }],
+    });
+    expect(rest.slice(-3)).toEqual([
+      { ...ENVELOPE, volume: 30 },
+      { ...ENVELOPE, power_state: "off" },
+      { ...ENVELOPE, push_updates: "finished" },
+    ]);
+    const updates = rest.slice(0, -3);
     expect(updates.map((line) => line.title ?? line.device_state)).toEqual([
       "dummy",
       "music",
@@ -95,8 +107,8 @@ describe("atvscript push_updates", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    expect(lines[0]).toEqual({ ...ENVELOPE, power_state: "unknown" });
-    expect(lines[1]).toEqual({ ...ENVELOPE, output_devices: [] });
+    expect(lines[0]).toEqual({ ...ENVELOPE, power_state: "on" });
+    expect(lines[1]).toMatchObject({ output_devices: [{ name: fake.name }] });
     expect(lines.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
   });
 

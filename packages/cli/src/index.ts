@@ -1,3 +1,9 @@
+export {
+  type NumberArgOptions,
+  parseBooleanArg,
+  parseEnumArg,
+  parseNumberArg,
+} from "./command-args.js";
 export { type CommandLine, type OptionSpecs, parseCommandLine } from "./command-line.js";
 export { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, readCredentials } from "./credential-options.js";
 export { streamLogger } from "./debug-logger.js";

@@ -1,11 +1,5 @@
-import {
-  enumFromName,
-  InputAction,
-  isEnumValue,
-  type RemoteControl,
-  RepeatState,
-  ShuffleState,
-} from "@atv/interface";
+import { InputAction, type RemoteControl, RepeatState, ShuffleState } from "@atv/interface";
+import { parseEnumArg, parseNumberArg } from "./command-args.js";
 import { UsageError } from "./usage-error.js";
 
 /** RemoteControl's methods by the names the CLIs use (pyatv's snake_case names). */
@@ -74,34 +68,10 @@ export async function runRemoteControlCommand(
   const [first] = call.args;
   const args: unknown[] = [];
   if (first !== undefined) {
-    if (ACTION_COMMANDS.has(call.name)) args.push(enumArg(InputAction, first, call.name));
-    else if (call.name === "set_shuffle") args.push(enumArg(ShuffleState, first, call.name));
-    else if (call.name === "set_repeat") args.push(enumArg(RepeatState, first, call.name));
-    else args.push(numberArg(first, call.name));
+    if (ACTION_COMMANDS.has(call.name)) args.push(parseEnumArg(InputAction, first, call.name));
+    else if (call.name === "set_shuffle") args.push(parseEnumArg(ShuffleState, first, call.name));
+    else if (call.name === "set_repeat") args.push(parseEnumArg(RepeatState, first, call.name));
+    else args.push(parseNumberArg(first, call.name));
   }
   await (remote[method] as (...a: unknown[]) => Promise<void>)(...args);
-}
-
-function enumArg<E extends Record<string, number>>(
-  e: E,
-  text: string,
-  command: string,
-): E[keyof E] {
-  const asNumber = Number(text);
-  if (/^\d+$/.test(text) && isEnumValue(e, asNumber)) return asNumber as E[keyof E];
-  const camel = text.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const byName = enumFromName(e, camel, { ignoreCase: true });
-  if (byName !== undefined) return byName;
-  const names = Object.keys(e)
-    .map((k) => `${e[k]} (${k})`)
-    .join(", ");
-  throw new UsageError(`${command}: invalid argument '${text}'; use one of ${names}`);
-}
-
-function numberArg(text: string, command: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) {
-    throw new UsageError(`${command}: '${text}' is not a number`);
-  }
-  return value;
 }

@@ -131,7 +131,10 @@ export {
 } from "@atv/interface";
 export { type ConnectDeviceOptions, connect } from "./connect/connect.js";
 export { FacadeAppleTV } from "./connect/facade-apple-tv.js";
+export { FacadeAudio } from "./connect/facade-audio.js";
+export { FacadeFeatures } from "./connect/facade-features.js";
+export { FacadePower } from "./connect/facade-power.js";
 export { type PairDeviceOptions, pair } from "./connect/pair.js";
-export { PROTOCOL_PRIORITY } from "./connect/relayer.js";
+export { POWER_PRIORITY, PROTOCOL_PRIORITY } from "./connect/relayer.js";
 export { BUILT_IN_PROTOCOLS, selectProtocols } from "./protocols.js";
 export { DEFAULT_SCAN_TIMEOUT, type ScanOptions, scan } from "./scan/scan.js";

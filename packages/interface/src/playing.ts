@@ -55,8 +55,10 @@ export function createPlaying(init: PlayingInit = {}): Playing {
     contentIdentifier: undefined,
     itunesStoreIdentifier: undefined,
   };
+  const fields = playing as Record<keyof Playing, unknown>;
   for (const field of FIELDS) {
-    if (init[field] !== undefined) Object.assign(playing, { [field]: init[field] });
+    const value = init[field];
+    if (value !== undefined) fields[field] = value;
   }
   playing.position = position;
   playing.hash = init.hash || playingHash(init);
@@ -74,8 +76,16 @@ export function playingHash(
   const text = (value: string | number | undefined) =>
     value === undefined ? "None" : String(value);
   const base = `${text(playing.title)}${text(playing.artist)}${text(playing.album)}${text(playing.totalTime)}`;
-  return createHash("sha256").update(base, "utf8").digest("hex");
+  // Push updates rebuild Playing at every position change of the same item: keep the
+  // last digest rather than hashing the same text again.
+  if (base !== lastHash.base) {
+    lastHash.base = base;
+    lastHash.digest = createHash("sha256").update(base, "utf8").digest("hex");
+  }
+  return lastHash.digest;
 }
+
+const lastHash = { base: "", digest: "" };
 
 /** True when every field is equal (push updaters publish only changes). */
 export function playingEquals(a: Playing, b: Playing): boolean {

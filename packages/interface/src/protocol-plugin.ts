@@ -1,6 +1,9 @@
+import type { Audio } from "./api/audio.js";
 import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
+import type { Features } from "./api/features.js";
 import type { Metadata } from "./api/metadata.js";
+import type { Power } from "./api/power.js";
 import type { PushUpdater } from "./api/push-updates.js";
 import type { RemoteControl } from "./api/remote-control.js";
 import type { AppleTV } from "./config.js";
@@ -36,6 +39,15 @@ export interface ProtocolSession {
   readonly metadata?: Partial<Metadata>;
   /** Push updates of what is playing; core uses the highest-priority protocol's. */
   readonly pushUpdater?: PushUpdater;
+  /** Volume and output devices; its listener is set by core to relay the updates. */
+  readonly audio?: Partial<Audio> & Pick<Audio, "listener">;
+  /** Power state and control; its listener is set by core to relay the updates. */
+  readonly power?: Partial<Power> & Pick<Power, "listener">;
+  /**
+   * What the protocol can do now. Core asks each protocol in priority order and takes
+   * the first answer that is not Unsupported.
+   */
+  readonly features?: Pick<Features, "getFeature">;
   /** Ends the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }

@@ -7,33 +7,23 @@ import {
   CommandError,
   ConnectionFailedError,
   ConnectionLostError,
-  type DeviceListener,
   InvalidCredentialsError,
   PairingError,
   ProtocolError,
 } from "@atv/interface";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectMrp, type MrpClient, pairMrp } from "./client.js";
+import { describe, expect, it, vi } from "vitest";
+import { connectMrp, pairMrp } from "./client.js";
 import { MrpCommandError, sendCommand } from "./command.js";
 import { FakeMrpDevice } from "./fake/index.js";
 import { Command, HandlerReturnStatus, SendError } from "./protobuf/generated/enums.js";
 import { sendCommandMessage } from "./protobuf/messages.js";
+import { useFakeMrpDevice } from "./testing/fake-device.js";
 
 const HOST = "127.0.0.1";
 const DEVICE_ID = "5D797FD3-3538-427E-A47B-A32FC6CF3A6A";
 const HEX_PART = /^[0-9a-f]+$/;
 
-let device: FakeMrpDevice;
-const clients: MrpClient[] = [];
-
-beforeEach(async () => {
-  device = await FakeMrpDevice.start({ name: "Living Room", uniqueIdentifier: DEVICE_ID });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await device.close();
-});
+const fake = useFakeMrpDevice({ name: "Living Room", uniqueIdentifier: DEVICE_ID });
 
 async function pair(port: number, pin: number | string = 1111): Promise<string> {
   const handler = pairMrp({ host: HOST, port });
@@ -48,28 +38,20 @@ async function pair(port: number, pin: number | string = 1111): Promise<string> 
   }
 }
 
-async function connect(
-  options: { credentials?: string; listener?: DeviceListener; port?: number } = {},
-): Promise<MrpClient> {
-  const client = await connectMrp({ host: HOST, port: options.port ?? device.port, ...options });
-  clients.push(client);
-  return client;
-}
-
 function recordingListener() {
   return { connectionLost: vi.fn<(error: Error) => void>(), connectionClosed: vi.fn() };
 }
 
 describe("pairing", () => {
   it("pairs with the PIN the device shows and yields pyatv-style credentials", async () => {
-    const credentials = await pair(device.port);
+    const credentials = await pair(fake.device.port);
     const parts = credentials.split(":");
     expect(parts).toHaveLength(4);
     for (const part of parts) expect(part).toMatch(HEX_PART);
     const parsed = parseCredentials(credentials);
     expect(Buffer.from(parsed.atvId).toString()).toBe(DEVICE_ID);
     expect(parsed.ltsk).toHaveLength(32);
-    expect(device.state.pairedClientIds).toEqual([Buffer.from(parsed.clientId).toString()]);
+    expect(fake.device.state.pairedClientIds).toEqual([Buffer.from(parsed.clientId).toString()]);
   });
 
   it("zero-pads the PIN to four digits, as pyatv does", async () => {
@@ -86,7 +68,7 @@ describe("pairing", () => {
   });
 
   it("rejects a wrong PIN with a PairingError that says so", async () => {
-    const handler = pairMrp({ host: HOST, port: device.port });
+    const handler = pairMrp({ host: HOST, port: fake.device.port });
     try {
       await handler.begin();
       handler.pin(1234);
@@ -95,14 +77,14 @@ describe("pairing", () => {
       expect((error as Error).message).toMatch(/wrong PIN/);
       expect(handler.hasPaired).toBe(false);
       expect(handler.service.credentials).toBeUndefined();
-      expect(device.state.pairedClientIds).toEqual([]);
+      expect(fake.device.state.pairedClientIds).toEqual([]);
     } finally {
       await handler.close();
     }
   });
 
   it("refuses finish() before begin() and without a PIN", async () => {
-    const handler = pairMrp({ host: HOST, port: device.port });
+    const handler = pairMrp({ host: HOST, port: fake.device.port });
     await expect(handler.finish()).rejects.toBeInstanceOf(PairingError);
     await handler.begin();
     await expect(handler.finish()).rejects.toBeInstanceOf(PairingError);
@@ -112,23 +94,25 @@ describe("pairing", () => {
 
 describe("connecting", () => {
   it("connects with credentials: pair-verify, then an encrypted session", async () => {
-    const credentials = await pair(device.port);
-    const client = await connect({ credentials });
+    const credentials = await pair(fake.device.port);
+    const client = await fake.connect({ credentials });
     expect(client.protocol.connection.encrypted).toBe(true);
-    expect(device.state.verifiedClientIds).toEqual(device.state.pairedClientIds);
+    expect(fake.device.state.verifiedClientIds).toEqual(fake.device.state.pairedClientIds);
     expect(client.protocol.deviceInfo?.uniqueIdentifier).toBe(DEVICE_ID);
     // The client introduces itself with the identifier it paired with (as pyatv does).
-    expect(device.state.clientInfo?.uniqueIdentifier).toBe(device.state.pairedClientIds[0]);
+    expect(fake.device.state.clientInfo?.uniqueIdentifier).toBe(
+      fake.device.state.pairedClientIds[0],
+    );
     await client.remoteControl.play();
-    expect(device.state.lastCommand?.name).toBe("play");
+    expect(fake.device.state.lastCommand?.name).toBe("play");
   });
 
   it("opens a plain session without credentials", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     expect(client.protocol.connection.encrypted).toBe(false);
-    expect(device.state.connectionState).toBe(2);
+    expect(fake.device.state.connectionState).toBe(2);
     await client.remoteControl.pause();
-    expect(device.state.commands.map((c) => c.name)).toEqual(["pause"]);
+    expect(fake.device.state.commands.map((c) => c.name)).toEqual(["pause"]);
   });
 
   it.each([
@@ -141,25 +125,25 @@ describe("connecting", () => {
     // Legacy (AirPlay) credentials are no MRP credentials.
     `:${"11".repeat(32)}::4344`,
   ])("rejects garbled credentials %j before any I/O", async (credentials) => {
-    await expect(connect({ credentials })).rejects.toBeInstanceOf(InvalidCredentialsError);
-    expect(device.state.connectionCount).toBe(0);
-    expect(device.state.clientInfo).toBeUndefined();
+    await expect(fake.connect({ credentials })).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(fake.device.state.connectionCount).toBe(0);
+    expect(fake.device.state.clientInfo).toBeUndefined();
   });
 
   it("rejects credentials the device does not know with an AuthenticationError", async () => {
-    const credentials = await pair(device.port);
-    device.state.forgetPairedClients();
-    const verifiedBefore = device.state.verifiedClientIds.length;
-    await expect(connect({ credentials })).rejects.toBeInstanceOf(AuthenticationError);
-    expect(device.state.verifiedClientIds).toHaveLength(verifiedBefore);
-    expect(device.state.commands).toEqual([]);
+    const credentials = await pair(fake.device.port);
+    fake.device.state.forgetPairedClients();
+    const verifiedBefore = fake.device.state.verifiedClientIds.length;
+    await expect(fake.connect({ credentials })).rejects.toBeInstanceOf(AuthenticationError);
+    expect(fake.device.state.verifiedClientIds).toHaveLength(verifiedBefore);
+    expect(fake.device.state.commands).toEqual([]);
   });
 
   it("rejects credentials of another device with an AuthenticationError", async () => {
     const other = await FakeMrpDevice.start({ name: "Other", uniqueIdentifier: "OTHER-ID" });
     try {
       const credentials = await pair(other.port);
-      await expect(connect({ credentials })).rejects.toBeInstanceOf(AuthenticationError);
+      await expect(fake.connect({ credentials })).rejects.toBeInstanceOf(AuthenticationError);
     } finally {
       await other.close();
     }
@@ -172,9 +156,9 @@ describe("connecting", () => {
       requirePairing: true,
     });
     try {
-      await expect(connect({ port: strict.port })).rejects.toBeInstanceOf(AuthenticationError);
+      await expect(fake.connect({ port: strict.port })).rejects.toBeInstanceOf(AuthenticationError);
       const credentials = await pair(strict.port);
-      const client = await connect({ port: strict.port, credentials });
+      const client = await fake.connect({ port: strict.port, credentials });
       await client.remoteControl.stop();
       expect(strict.state.commands.map((c) => c.name)).toEqual(["stop"]);
     } finally {
@@ -184,7 +168,7 @@ describe("connecting", () => {
 
   it("fails with ConnectionFailedError on a closed port", async () => {
     const port = await closedPort();
-    const error = await connect({ port }).catch((e: unknown) => e);
+    const error = await fake.connect({ port }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionFailedError);
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
@@ -217,22 +201,22 @@ describe("connecting", () => {
 
 describe("commands the device refuses", () => {
   it("raises CommandError with the device's handler status as reason", async () => {
-    const client = await connect();
-    device.state.failNextCommand({
+    const client = await fake.connect();
+    fake.device.state.failNextCommand({
       handlerReturnStatus: HandlerReturnStatus.NoActionableNowPlayingItem,
     });
     const error = await client.remoteControl.play().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
     expect((error as MrpCommandError).reason).toBe("NoActionableNowPlayingItem");
-    expect(device.state.commands).toEqual([]);
+    expect(fake.device.state.commands).toEqual([]);
     // Only the next command fails.
     await client.remoteControl.play();
-    expect(device.state.lastCommand?.name).toBe("play");
+    expect(fake.device.state.lastCommand?.name).toBe("play");
   });
 
   it("raises CommandError with the send error as reason", async () => {
-    const client = await connect();
-    device.state.failNextCommand({ sendError: SendError.NotSupported });
+    const client = await fake.connect();
+    fake.device.state.failNextCommand({ sendError: SendError.NotSupported });
     const error = await client.remoteControl.setPosition(10).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MrpCommandError);
     expect((error as MrpCommandError).reason).toBe("NotSupported");
@@ -240,7 +224,7 @@ describe("commands the device refuses", () => {
   });
 
   it("raises CommandError for a command the device has no handler for", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     const error = await sendCommand(client.protocol, sendCommandMessage(Command.LikeTrack)).catch(
       (e: unknown) => e,
     );
@@ -252,9 +236,9 @@ describe("commands the device refuses", () => {
 describe("losing the connection", () => {
   it("fails the waiting call with ConnectionLostError when the device vanishes", async () => {
     const listener = recordingListener();
-    const credentials = await pair(device.port);
-    const client = await connect({ credentials, listener });
-    device.useCases.dropConnectionsOnNextCommand();
+    const credentials = await pair(fake.device.port);
+    const client = await fake.connect({ credentials, listener });
+    fake.device.useCases.dropConnectionsOnNextCommand();
     await expect(client.remoteControl.next()).rejects.toBeInstanceOf(ConnectionLostError);
     await vi.waitFor(() => expect(listener.connectionLost).toHaveBeenCalled());
     expect(listener.connectionLost).toHaveBeenCalledTimes(1);
@@ -269,7 +253,7 @@ describe("losing the connection", () => {
 
   it("tells the listener connectionClosed once on close()", async () => {
     const listener = recordingListener();
-    const client = await connect({ listener });
+    const client = await fake.connect({ listener });
     await client.close();
     await client.close();
     expect(listener.connectionClosed).toHaveBeenCalledTimes(1);
@@ -279,9 +263,9 @@ describe("losing the connection", () => {
 
   it("closes with a ProtocolError on garbage bytes from the device", async () => {
     const listener = recordingListener();
-    const client = await connect({ listener });
+    const client = await fake.connect({ listener });
     // Six bytes of a varint that never ends: no length prefix is that long.
-    device.useCases.sendRawBytes(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
+    fake.device.useCases.sendRawBytes(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
     await vi.waitFor(() => expect(listener.connectionLost).toHaveBeenCalledTimes(1));
     expect(listener.connectionLost.mock.calls[0]?.[0]).toBeInstanceOf(ProtocolError);
     await expect(client.remoteControl.play()).rejects.toBeInstanceOf(ConnectionLostError);
@@ -289,17 +273,17 @@ describe("losing the connection", () => {
 
   it("closes with a ProtocolError on a frame that is not a message", async () => {
     const listener = recordingListener();
-    await connect({ listener });
-    device.useCases.sendRawBytes(Uint8Array.of(0x03, 0xff, 0xff, 0xff));
+    await fake.connect({ listener });
+    fake.device.useCases.sendRawBytes(Uint8Array.of(0x03, 0xff, 0xff, 0xff));
     await vi.waitFor(() => expect(listener.connectionLost).toHaveBeenCalledTimes(1));
     expect(listener.connectionLost.mock.calls[0]?.[0]).toBeInstanceOf(ProtocolError);
   });
 
   it("closes with a ProtocolError on an oversized frame, failing the waiting call", async () => {
     const listener = recordingListener();
-    const client = await connect({ listener });
+    const client = await fake.connect({ listener });
     const pending = client.protocol.sendAndReceive(sendCommandMessage(Command.Play));
-    device.useCases.sendOversizedFrameHeader();
+    fake.device.useCases.sendOversizedFrameHeader();
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionLostError);
     expect((error as Error).cause).toBeInstanceOf(ProtocolError);
@@ -309,11 +293,11 @@ describe("losing the connection", () => {
 
   it("closes with an error on tampered ciphertext from the device", async () => {
     const listener = recordingListener();
-    const credentials = await pair(device.port);
-    const client = await connect({ credentials, listener });
+    const credentials = await pair(fake.device.port);
+    const client = await fake.connect({ credentials, listener });
     const heard = vi.fn();
     client.protocol.listen(42, heard);
-    device.useCases.sendTamperedMessage();
+    fake.device.useCases.sendTamperedMessage();
     await vi.waitFor(() => expect(listener.connectionLost).toHaveBeenCalledTimes(1));
     const error = listener.connectionLost.mock.calls[0]?.[0];
     expect(error).toBeInstanceOf(ProtocolError);
@@ -323,35 +307,26 @@ describe("losing the connection", () => {
 
   it("the fake hangs up on ciphertext it cannot open, acting on nothing", async () => {
     const listener = recordingListener();
-    const credentials = await pair(device.port);
-    const client = await connect({ credentials, listener });
+    const credentials = await pair(fake.device.port);
+    const client = await fake.connect({ credentials, listener });
     // Wrong keys from now on: the device sees a bad tag.
     client.protocol.connection.enableEncryption(new Uint8Array(32), new Uint8Array(32));
     await expect(client.remoteControl.play()).rejects.toBeInstanceOf(ConnectionLostError);
     expect(listener.connectionLost).toHaveBeenCalledTimes(1);
-    expect(device.state.commands).toEqual([]);
+    expect(fake.device.state.commands).toEqual([]);
   });
 });
 
 describe("heartbeat", () => {
   it("sends heartbeats the device answers", async () => {
-    await connectMrp({ host: HOST, port: device.port, heartbeatInterval: 10 }).then((c) => {
-      clients.push(c);
-    });
-    await vi.waitFor(() => expect(device.state.heartbeatCount).toBeGreaterThanOrEqual(3));
+    await fake.connect({ heartbeatInterval: 10 });
+    await vi.waitFor(() => expect(fake.device.state.heartbeatCount).toBeGreaterThanOrEqual(3));
   });
 
   it("reports the connection lost when heartbeats go unanswered", async () => {
     const listener = recordingListener();
-    const client = await connectMrp({
-      host: HOST,
-      port: device.port,
-      listener,
-      heartbeatInterval: 10,
-      heartbeatTimeout: 50,
-    });
-    clients.push(client);
-    device.useCases.answerHeartbeats(false);
+    await fake.connect({ listener, heartbeatInterval: 10, heartbeatTimeout: 50 });
+    fake.device.useCases.answerHeartbeats(false);
     await vi.waitFor(() => expect(listener.connectionLost).toHaveBeenCalledTimes(1), {
       timeout: 5000,
     });

@@ -13,11 +13,14 @@ import {
   Protocol,
   Service,
 } from "@atv/interface";
+import { MrpAudio } from "./audio.js";
 import { parseMrpCredentials } from "./auth.js";
 import { MrpConnection } from "./connection.js";
+import { MrpFeatures } from "./features.js";
 import { MrpMetadata } from "./metadata.js";
 import { MrpPairingHandler } from "./pairing.js";
 import { PlayerStateManager } from "./player-state.js";
+import { MrpPower } from "./power.js";
 import { MrpProtocol } from "./protocol.js";
 import { MrpPushUpdater } from "./push-updater.js";
 import { MrpRemoteControl } from "./remote-control.js";
@@ -50,6 +53,12 @@ export interface MrpClient {
   readonly playerState: PlayerStateManager;
   readonly metadata: MrpMetadata;
   readonly pushUpdater: MrpPushUpdater;
+  /** Volume and output devices. */
+  readonly audio: MrpAudio;
+  /** Power state, turning on and off. */
+  readonly power: MrpPower;
+  /** What the session can do now. */
+  readonly features: MrpFeatures;
   /** Closes the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }
@@ -72,6 +81,9 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
   let protocol: MrpProtocol | undefined;
   let playerState: PlayerStateManager | undefined;
   let pushUpdater: MrpPushUpdater | undefined;
+  let remoteControl: MrpRemoteControl | undefined;
+  let audio: MrpAudio | undefined;
+  let power: MrpPower | undefined;
   try {
     const connection = await MrpConnection.connect(options.host, options.port, {
       signal: setupSignal,
@@ -85,6 +97,8 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
       ...(options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {}),
       onClosed: (error) => {
         playerState?.close();
+        audio?.close(error);
+        power?.close(error);
         pushUpdater?.finish(error);
         if (!ready || listener === undefined) return;
         if (error === undefined) listener.connectionClosed();
@@ -94,6 +108,11 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     // Listening before set-up: the device sends what is playing as soon as it is asked
     // for updates (CLIENT_UPDATES_CONFIG), before the set-up's last answer.
     playerState = new PlayerStateManager(protocol, ...(options.logger ? [options.logger] : []));
+    // Volume control and the volume come then too.
+    const logged = options.logger ? { logger: options.logger } : {};
+    remoteControl = new MrpRemoteControl(protocol);
+    audio = new MrpAudio(protocol, remoteControl, logged);
+    power = new MrpPower(protocol, remoteControl, logged);
     await protocol.start({
       signal: setupSignal,
       timeout,
@@ -106,17 +125,28 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
   ready = true;
   const session = protocol;
   const state = playerState;
-  const metadata = new MrpMetadata(state, session.deviceInfo?.uniqueIdentifier ?? undefined);
+  const remote = remoteControl;
+  const sessionAudio = audio;
+  const sessionPower = power;
+  const metadata = new MrpMetadata(
+    state,
+    session.deviceInfo?.uniqueIdentifier ?? undefined,
+    session,
+    options.logger ? { logger: options.logger } : {},
+  );
   pushUpdater = new MrpPushUpdater(
     { playingNow: () => metadata.playingNow(), onChange: (listener) => state.onChange(listener) },
     options.logger ? { logger: options.logger } : {},
   );
   return {
     protocol: session,
-    remoteControl: new MrpRemoteControl(session),
+    remoteControl: remote,
     playerState: state,
     metadata,
     pushUpdater,
+    audio: sessionAudio,
+    power: sessionPower,
+    features: new MrpFeatures(state, sessionAudio),
     close: async () => {
       session.close();
     },

@@ -1,4 +1,27 @@
 export {
+  ARTWORK_CACHE_LIMIT,
+  type ArtworkFetch,
+  type ArtworkRequester,
+  artworkFromResponse,
+  artworkIdOf,
+  artworkUrls,
+  DEFAULT_ARTWORK_FETCH_TIMEOUT,
+  DEFAULT_ARTWORK_WIDTH,
+  formatArtworkTemplate,
+  MAX_ARTWORK_BYTES,
+  MrpArtwork,
+  type MrpArtworkOptions,
+  requestedArtworkSize,
+} from "./artwork.js";
+export {
+  AUDIO_CHANGE_TIMEOUT,
+  type AudioProtocol,
+  MrpAudio,
+  type MrpAudioOptions,
+  VOLUME_STEP,
+  type VolumeKeys,
+} from "./audio.js";
+export {
   MRP_READ_KEY_INFO,
   MRP_SESSION_SALT,
   MRP_WRITE_KEY_INFO,
@@ -19,6 +42,7 @@ export {
   type MrpConnectionOptions,
   type MrpConnectOptions,
 } from "./connection.js";
+export { MrpFeatures, type VolumeControlState } from "./features.js";
 export {
   DEFAULT_MAX_FRAME_LENGTH,
   encodeFrame,
@@ -27,7 +51,7 @@ export {
   type FrameDecoderOptions,
 } from "./framing.js";
 export { HID_KEYS, type HidKey, type HidKeyName, HOLD_DURATION, hidKeyName } from "./hid-keys.js";
-export { buildPlaying, MrpMetadata } from "./metadata.js";
+export { buildPlaying, MrpMetadata, type MrpMetadataOptions } from "./metadata.js";
 export { MrpPairingHandler, type MrpPairingOptions } from "./pairing.js";
 export {
   DEFAULT_PLAYER_ID,
@@ -37,6 +61,15 @@ export {
   PlayerStateManager,
 } from "./player-state.js";
 export { mrpPlugin } from "./plugin.js";
+export {
+  MrpPower,
+  type MrpPowerOptions,
+  POWER_OFF_MENU_DELAY,
+  POWER_STATE_TIMEOUT,
+  type PowerKeys,
+  type PowerProtocol,
+  powerStateOf,
+} from "./power.js";
 export {
   Command,
   ConnectionState,

@@ -4,6 +4,8 @@
 import {
   type AbortOptions,
   type App,
+  type ArtworkInfo,
+  type ArtworkOptions,
   createPlaying,
   DeviceState,
   MediaType,
@@ -12,6 +14,7 @@ import {
   RepeatState,
   ShuffleState,
 } from "@atv/interface";
+import { type ArtworkRequester, MrpArtwork, type MrpArtworkOptions } from "./artwork.js";
 import type { PlayerState, PlayerStateManager } from "./player-state.js";
 import {
   Command,
@@ -106,22 +109,32 @@ function repeatOf(player: PlayerState): RepeatState {
   return RepeatState.Off;
 }
 
-type MrpMetadataMembers = "deviceId" | "playing" | "app";
+type MrpMetadataMembers = "deviceId" | "playing" | "app" | "artwork" | "artworkId";
 
-/** What is playing and in which app, over MRP (pyatv's MrpMetadata, without artwork yet). */
+export interface MrpMetadataOptions extends MrpArtworkOptions {
+  /** The clock, in ms since the Unix epoch (tests pin it). */
+  now?: () => number;
+}
+
+/** What is playing, in which app, and its artwork, over MRP (pyatv's MrpMetadata). */
 export class MrpMetadata implements Pick<Metadata, MrpMetadataMembers> {
   readonly #state: PlayerStateManager;
   readonly #deviceId: string | undefined;
   readonly #now: () => number;
+  readonly #artwork: MrpArtwork;
 
+  /** `protocol` is asked for artwork the device holds itself (MrpProtocol will do). */
   constructor(
     state: PlayerStateManager,
     deviceId: string | undefined,
-    now: () => number = Date.now,
+    protocol: ArtworkRequester,
+    options: MrpMetadataOptions = {},
   ) {
+    const { now = Date.now, ...artwork } = options;
     this.#state = state;
     this.#deviceId = deviceId;
     this.#now = now;
+    this.#artwork = new MrpArtwork(state, protocol, artwork);
   }
 
   get deviceId(): string | undefined {
@@ -137,6 +150,20 @@ export class MrpMetadata implements Pick<Metadata, MrpMetadataMembers> {
   /** `playing()` without the promise, for push updates. */
   playingNow(): Playing {
     return buildPlaying(this.#state.playing, this.#now());
+  }
+
+  /** Identifies the current artwork; undefined when there is none. */
+  get artworkId(): string | undefined {
+    return this.#artwork.id;
+  }
+
+  /**
+   * The artwork of what is playing, or undefined when there is none. `width` defaults to
+   * 512; the device may answer with another size. Rejects only when the device cannot be
+   * asked (ConnectionLostError, OperationTimeoutError) or on abort.
+   */
+  artwork(opts: ArtworkOptions = {}): Promise<ArtworkInfo | undefined> {
+    return this.#artwork.artwork(opts);
   }
 
   /** The app now playing; undefined when the device names none. */

@@ -7,31 +7,15 @@ import {
   type Playing,
   playingHash,
 } from "@atv/interface";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectMrp, type MrpClient } from "./client.js";
-import { FAKE_APP_BUNDLE_ID, FAKE_APP_NAME, FakeMrpDevice } from "./fake/index.js";
+import { describe, expect, it } from "vitest";
+import { FAKE_APP_BUNDLE_ID, FAKE_APP_NAME } from "./fake/index.js";
 import { PlaybackState } from "./protobuf/generated/enums.js";
 import { genericMessage } from "./protobuf/messages.js";
+import { useFakeMrpDevice } from "./testing/fake-device.js";
 
 const DEVICE_ID = "5D797FD3-3538-427E-A47B-A32FC6CF3A6A";
 
-let device: FakeMrpDevice;
-const clients: MrpClient[] = [];
-
-beforeEach(async () => {
-  device = await FakeMrpDevice.start({ name: "Living Room", uniqueIdentifier: DEVICE_ID });
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  await device.close();
-});
-
-async function connect(): Promise<MrpClient> {
-  const client = await connectMrp({ host: "127.0.0.1", port: device.port });
-  clients.push(client);
-  return client;
-}
+const fake = useFakeMrpDevice({ name: "Living Room", uniqueIdentifier: DEVICE_ID });
 
 /** Takes updates until one satisfies `until`; returns all taken. */
 async function updatesUntil(
@@ -49,7 +33,7 @@ async function updatesUntil(
 
 describe("now playing over MRP", () => {
   it("is idle with no app when nothing was ever played", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     const playing = await client.metadata.playing();
     expect(playing.deviceState).toBe(DeviceState.Idle);
     expect(client.metadata.app).toBeUndefined();
@@ -57,8 +41,8 @@ describe("now playing over MRP", () => {
   });
 
   it("gives a new client the current state as soon as it is connected", async () => {
-    device.useCases.exampleVideo();
-    const client = await connect();
+    fake.device.useCases.exampleVideo();
+    const client = await fake.connect();
     const playing = await client.metadata.playing();
     expect(playing).toMatchObject({
       mediaType: MediaType.Video,
@@ -72,14 +56,14 @@ describe("now playing over MRP", () => {
   });
 
   it("follows the use cases: video, music, nothing, another app", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     const updates = client.pushUpdater.updates()[Symbol.asyncIterator]();
     expect((await updates.next()).value?.deviceState).toBe(DeviceState.Idle);
 
-    device.useCases.exampleVideo();
+    fake.device.useCases.exampleVideo();
     await updatesUntil(updates, (p) => p.title === "dummy");
 
-    device.useCases.exampleMusic();
+    fake.device.useCases.exampleMusic();
     const [music] = (await updatesUntil(updates, (p) => p.title === "music")).slice(-1);
     expect(music).toMatchObject({
       mediaType: MediaType.Music,
@@ -91,11 +75,11 @@ describe("now playing over MRP", () => {
     });
     expect(await client.metadata.playing()).toEqual(music);
 
-    device.useCases.nothingPlaying();
+    fake.device.useCases.nothingPlaying();
     await updatesUntil(updates, (p) => p.deviceState === DeviceState.Idle);
     expect(client.metadata.app).toBeUndefined();
 
-    device.useCases.otherApp("Other", "com.example.other");
+    fake.device.useCases.otherApp("Other", "com.example.other");
     // A round trip: the device's updates, sent before its answer, have arrived.
     await client.protocol.sendAndReceive(genericMessage());
     expect(client.metadata.app).toEqual({ name: "Other", identifier: "com.example.other" });
@@ -104,7 +88,7 @@ describe("now playing over MRP", () => {
   });
 
   it("publishes each change once, in order, to the listener", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     const seen: Playing[] = [];
     let wake: (() => void) | undefined;
     client.pushUpdater.listener = {
@@ -119,11 +103,11 @@ describe("now playing over MRP", () => {
     };
     client.pushUpdater.start();
     await waitFor(1);
-    device.useCases.exampleVideo();
+    fake.device.useCases.exampleVideo();
     await waitFor(2);
     // The same state again changes nothing.
-    device.useCases.exampleVideo();
-    device.useCases.changeState({ playbackState: PlaybackState.Playing, playbackRate: 1 });
+    fake.device.useCases.exampleVideo();
+    fake.device.useCases.changeState({ playbackState: PlaybackState.Playing, playbackRate: 1 });
     await waitFor(3);
     expect(seen.map((p) => [p.title, p.deviceState])).toEqual([
       [undefined, DeviceState.Idle],
@@ -134,16 +118,16 @@ describe("now playing over MRP", () => {
   });
 
   it("ends the iterator with ConnectionLostError when the device vanishes", async () => {
-    device.useCases.exampleMusic();
-    const client = await connect();
+    fake.device.useCases.exampleMusic();
+    const client = await fake.connect();
     const updates = client.pushUpdater.updates()[Symbol.asyncIterator]();
     await updatesUntil(updates, (p) => p.title === "music");
-    device.state.dropConnections();
+    fake.device.state.dropConnections();
     await expect(updates.next()).rejects.toBeInstanceOf(ConnectionLostError);
   });
 
   it("ends the iterator quietly on close()", async () => {
-    const client = await connect();
+    const client = await fake.connect();
     const updates = client.pushUpdater.updates()[Symbol.asyncIterator]();
     await updates.next();
     await client.close();

@@ -8,7 +8,7 @@ import {
   setStateMessage,
 } from "./fake/now-playing.js";
 import { buildPlaying } from "./metadata.js";
-import { DEFAULT_PLAYER_ID, type MessageSource, PlayerStateManager } from "./player-state.js";
+import { DEFAULT_PLAYER_ID, PlayerStateManager } from "./player-state.js";
 import {
   Command,
   MessageType,
@@ -16,35 +16,14 @@ import {
   RepeatMode,
   ShuffleMode,
 } from "./protobuf/generated/enums.js";
-import {
-  createMessage,
-  decodeProtocolMessage,
-  encodeProtocolMessage,
-} from "./protobuf/messages.js";
+import { createMessage } from "./protobuf/messages.js";
 import type { ProtocolMessage } from "./protobuf/types.js";
-
-/** A message source that delivers what the test feeds it, as MrpProtocol would. */
-function source(): MessageSource & { feed(message: ProtocolMessage): void } {
-  const handlers = new Map<number, Set<(m: ProtocolMessage) => void>>();
-  return {
-    listen(type, handler) {
-      const set = handlers.get(type) ?? new Set();
-      set.add(handler);
-      handlers.set(type, set);
-      return () => set.delete(handler);
-    },
-    feed(message) {
-      // Through the codec, so the manager sees what a decoded message looks like.
-      const decoded = decodeProtocolMessage(encodeProtocolMessage(message));
-      for (const handler of handlers.get(decoded.type ?? 0) ?? []) handler(decoded);
-    },
-  };
-}
+import { fedMessageSource } from "./testing/message-source.js";
 
 const APP = "com.example.app";
 
 function setup() {
-  const messages = source();
+  const messages = fedMessageSource();
   const manager = new PlayerStateManager(messages);
   let changes = 0;
   manager.onChange(() => changes++);

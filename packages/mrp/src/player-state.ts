@@ -5,7 +5,6 @@
 
 import { type Logger, silentLogger } from "@atv/interface";
 import { MessageType, PlaybackState } from "./protobuf/generated/enums.js";
-import { payloadFieldOf } from "./protobuf/payloads.js";
 import type {
   CommandInfo,
   ContentItem,
@@ -15,6 +14,7 @@ import type {
   PlayerPath,
   ProtocolMessage,
 } from "./protobuf/types.js";
+import { payloadRecord, record, records, text } from "./read-fields.js";
 
 /** The player an app uses unless it names another (pyatv's DEFAULT_PLAYER_ID). */
 export const DEFAULT_PLAYER_ID = "MediaRemote-DefaultPlayer";
@@ -96,14 +96,14 @@ export class PlayerState {
     if (supported !== undefined) this.supportedCommands = commandList(supported);
     const queue = record(message.playbackQueue);
     if (queue !== undefined) {
-      this.items = list(queue.contentItems).map(copyItem);
+      this.items = records(queue.contentItems).map(copyItem);
       this.location = Math.max(0, Math.trunc(number(queue.location) ?? 0));
     }
   }
 
   /** Merges the fields an UPDATE_CONTENT_ITEM sends into the items with the same identifier. */
   handleContentItemUpdate(message: Record<string, unknown>): void {
-    for (const update of list(message.contentItems)) {
+    for (const update of records(message.contentItems)) {
       const id = text(update.identifier);
       const changes = definedFields(record(update.metadata));
       for (const [index, existing] of this.items.entries()) {
@@ -215,13 +215,10 @@ export class PlayerStateManager {
 
   /** Applies one message (MrpProtocol calls this; tests may too). Never throws. */
   handle(message: ProtocolMessage): void {
-    const envelope = record(message);
-    const type = typeof envelope?.type === "number" ? envelope.type : undefined;
-    const handler = type === undefined ? undefined : this.#handlers.get(type);
-    const field = type === undefined ? undefined : payloadFieldOf(type);
-    const payload = field === undefined ? undefined : record(envelope?.[field]);
-    if (handler === undefined || payload === undefined) return;
-    handler(payload);
+    const read = payloadRecord(message);
+    const handler = read === undefined ? undefined : this.#handlers.get(read.type);
+    if (read === undefined || handler === undefined) return;
+    handler(read.payload);
   }
 
   /** Stops listening to the device. */
@@ -332,29 +329,13 @@ export class PlayerStateManager {
   }
 }
 
-// Readers that accept anything and return undefined for what is not of the right type.
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
+// A number as the device sent it, NaN included (read-fields' finiteNumber refuses that).
 function number(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-function list(value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter((item) => record(item) !== undefined) as Record<string, unknown>[];
-}
-
 function commandList(supported: Record<string, unknown> | undefined): CommandInfo[] {
-  return list(supported?.supportedCommands) as CommandInfo[];
+  return records(supported?.supportedCommands) as CommandInfo[];
 }
 
 function copyItem(item: Record<string, unknown>): ContentItem {

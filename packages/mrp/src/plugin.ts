@@ -36,6 +36,9 @@ export const mrpPlugin: ProtocolPlugin = {
       remoteControl: client.remoteControl,
       metadata: client.metadata,
       pushUpdater: client.pushUpdater,
+      audio: client.audio,
+      power: client.power,
+      features: client.features,
       close: () => client.close(),
     };
   },

@@ -1,7 +1,6 @@
 import { ConnectionLostError, OperationTimeoutError } from "@atv/interface";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectMrp, type MrpClient } from "./client.js";
-import { FakeMrpDevice } from "./fake/index.js";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { MrpClient } from "./client.js";
 import { encodeFrame } from "./framing.js";
 import { Command, MessageType } from "./protobuf/generated/enums.js";
 import {
@@ -11,22 +10,17 @@ import {
   setVolumeMessage,
 } from "./protobuf/messages.js";
 import type { ProtocolMessage } from "./protobuf/types.js";
+import { useFakeMrpDevice } from "./testing/fake-device.js";
 
-let device: FakeMrpDevice;
+const fake = useFakeMrpDevice({ name: "TV", uniqueIdentifier: "PROTOCOL-TEST" });
 let client: MrpClient;
 
 beforeEach(async () => {
-  device = await FakeMrpDevice.start({ name: "TV", uniqueIdentifier: "PROTOCOL-TEST" });
-  client = await connectMrp({ host: "127.0.0.1", port: device.port });
-});
-
-afterEach(async () => {
-  await client.close();
-  await device.close();
+  client = await fake.connect();
 });
 
 function fromDevice(message: ProtocolMessage): void {
-  device.useCases.sendRawBytes(encodeFrame(encodeProtocolMessage(message)));
+  fake.device.useCases.sendRawBytes(encodeFrame(encodeProtocolMessage(message)));
 }
 
 describe("MrpProtocol", () => {
@@ -40,7 +34,7 @@ describe("MrpProtocol", () => {
     for (const response of responses) {
       expect(response.type).toBe(MessageType.SEND_COMMAND_RESULT_MESSAGE);
     }
-    expect(device.state.commands).toHaveLength(20);
+    expect(fake.device.state.commands).toHaveLength(20);
   });
 
   it("times a request out with OperationTimeoutError", async () => {
@@ -86,7 +80,7 @@ describe("MrpProtocol", () => {
       client.protocol.sendAndReceive(setVolumeMessage("x", 1)),
       client.protocol.sendAndReceive(setVolumeMessage("y", 1)),
     ];
-    device.state.dropConnections();
+    fake.device.state.dropConnections();
     for (const request of pending) {
       await expect(request).rejects.toBeInstanceOf(ConnectionLostError);
     }

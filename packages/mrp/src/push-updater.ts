@@ -12,6 +12,7 @@ import {
   playingEquals,
   silentLogger,
 } from "@atv/interface";
+import { tellListener } from "./tell-listener.js";
 
 /** Where updates come from: the current state, and a signal when it may have changed. */
 export interface PlayingSource {
@@ -192,12 +193,7 @@ export class MrpPushUpdater implements PushUpdater {
     if (!this.#active || this.#startTimer !== undefined) return;
     if (this.#lastPosted !== undefined && playingEquals(this.#lastPosted, playing)) return;
     this.#lastPosted = playing;
-    const listener = this.listener;
-    try {
-      listener?.playstatusUpdate(this, playing);
-    } catch (error) {
-      this.#logger.debug("mrp: push listener failed: %o", error);
-    }
+    tellListener(this.listener, (l) => l.playstatusUpdate(this, playing), this.#logger, "push");
   }
 
   // Reading the state failed: updates stop, as the interface says, and everyone hears why.
@@ -212,10 +208,6 @@ export class MrpPushUpdater implements PushUpdater {
   }
 
   #tellError(error: Error): void {
-    try {
-      this.listener?.playstatusError(this, error);
-    } catch (failure) {
-      this.#logger.debug("mrp: push listener failed: %o", failure);
-    }
+    tellListener(this.listener, (l) => l.playstatusError(this, error), this.#logger, "push");
   }
 }

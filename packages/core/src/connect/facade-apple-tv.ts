@@ -8,10 +8,13 @@ import type {
   PushUpdater,
   RemoteControl,
 } from "@atv/interface";
+import { FacadeAudio } from "./facade-audio.js";
+import { FacadeFeatures } from "./facade-features.js";
 import { facadeMetadata } from "./facade-metadata.js";
+import { FacadePower } from "./facade-power.js";
 import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
-import { PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
+import { POWER_PRIORITY, PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
 /**
  * A connected device: one object over the sessions of every protocol that connected,
@@ -24,6 +27,12 @@ export class FacadeAppleTV {
   readonly metadata: Metadata;
   /** Push updates of what is playing (the highest-priority protocol's). */
   readonly pushUpdater: PushUpdater;
+  /** Volume and output devices. */
+  readonly audio: FacadeAudio;
+  /** Power state, on and off. */
+  readonly power: FacadePower;
+  /** What the device can do now, feature by feature. */
+  readonly features: FacadeFeatures;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -36,6 +45,9 @@ export class FacadeAppleTV {
     this.remoteControl = facadeRemoteControl(relayer);
     this.metadata = facadeMetadata(relayer);
     this.pushUpdater = new FacadePushUpdater(relayer);
+    this.audio = new FacadeAudio(relayer);
+    this.power = new FacadePower(new Relayer(this.#sessions, POWER_PRIORITY));
+    this.features = new FacadeFeatures(relayer);
   }
 
   /**
@@ -54,6 +66,8 @@ export class FacadeAppleTV {
   /** Adds a protocol's session (connect() does this). */
   addSession(session: ProtocolSession): void {
     this.#sessions.push(session);
+    if (session.audio) session.audio.listener = this.audio.relayListener();
+    if (session.power) session.power.listener = this.power.relayListener();
   }
 
   /** A protocol lost its connection: end the others and tell the listener, once. */

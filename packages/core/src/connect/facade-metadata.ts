@@ -17,8 +17,8 @@ export function facadeMetadata(relayer: Relayer): Metadata {
     get deviceId(): string | undefined {
       return relayer.property("metadata", "deviceId");
     },
-    get artworkId(): string {
-      return relayer.property("metadata", "artworkId") as string;
+    get artworkId(): string | undefined {
+      return relayer.property("metadata", "artworkId");
     },
     get app(): App | undefined {
       return relayer.property("metadata", "app");

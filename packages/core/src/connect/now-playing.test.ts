@@ -3,11 +3,15 @@
 import {
   type AppleTV,
   DeviceState,
+  FeatureName,
+  FeatureState,
   MediaType,
   NotSupportedError,
   type Playing,
+  PowerState,
   Protocol,
 } from "@atv/interface";
+import { solidPng } from "@atv/mrp/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAppleTV } from "../fake/index.js";
 import { scan } from "../scan/scan.js";
@@ -45,9 +49,37 @@ describe("metadata and push updates through the facade", () => {
       expect(playing).toMatchObject({ mediaType: MediaType.Music, title: "music" });
       expect(atv.metadata.app?.identifier).toBe("com.github.postlund.pyatv");
       expect(atv.metadata.deviceId).toBe(fake.identity.mrpIdentifier);
-      // Artwork is not there yet: no protocol offers it.
-      expect(() => atv.metadata.artworkId).toThrow(NotSupportedError);
-      await expect(atv.metadata.artwork()).rejects.toBeInstanceOf(NotSupportedError);
+      // The example song has no artwork.
+      expect(atv.metadata.artworkId).toBeUndefined();
+      await expect(atv.metadata.artwork()).resolves.toBeUndefined();
+    });
+  });
+
+  it("relays artwork, volume, power and features to MRP", async () => {
+    const png = solidPng(3, 2);
+    const mrp = fake.mrp;
+    mrp?.useCases.exampleMusic();
+    mrp?.useCases.artwork(png, "image/png", { identifier: "cover-1" });
+    await connected(async (atv) => {
+      expect(atv.metadata.artworkId).toBe("cover-1");
+      const artwork = await atv.metadata.artwork();
+      expect(artwork).toMatchObject({ mimetype: "image/png", width: 3, height: 2 });
+      expect(Buffer.from(artwork?.bytes ?? []).equals(png)).toBe(true);
+
+      expect(atv.audio.volume).toBe(50);
+      await atv.audio.setVolume(20);
+      expect(atv.audio.volume).toBe(20);
+      expect(atv.features.getFeature(FeatureName.SetVolume).state).toBe(FeatureState.Available);
+      expect(atv.features.getFeature(FeatureName.Artwork).state).toBe(FeatureState.Available);
+      expect(atv.features.getFeature(FeatureName.PushUpdates).state).toBe(FeatureState.Available);
+
+      const powered: PowerState[] = [];
+      atv.power.listener = { powerstateUpdate: (_old, state) => powered.push(state) };
+      expect(atv.power.powerState).toBe(PowerState.On);
+      await atv.power.turnOff({ awaitNewState: true });
+      expect(atv.power.powerState).toBe(PowerState.Off);
+      await atv.power.turnOn({ awaitNewState: true });
+      expect(powered).toEqual([PowerState.Off, PowerState.On]);
     });
   });
 

@@ -12,6 +12,18 @@ export const PROTOCOL_PRIORITY: readonly Protocol[] = [
   Protocol.RAOP,
 ];
 
+/**
+ * Power goes to Companion first: it turns devices on and off better than MRP (pyatv's
+ * FacadePower.OVERRIDE_PRIORITIES).
+ */
+export const POWER_PRIORITY: readonly Protocol[] = [
+  Protocol.Companion,
+  Protocol.MRP,
+  Protocol.DMAP,
+  Protocol.AirPlay,
+  Protocol.RAOP,
+];
+
 type Part = Exclude<keyof ProtocolSession, "protocol" | "close">;
 
 /**
@@ -20,15 +32,18 @@ type Part = Exclude<keyof ProtocolSession, "protocol" | "close">;
  */
 export class Relayer {
   readonly #sessions: readonly ProtocolSession[];
+  readonly #priority: readonly Protocol[];
 
   /** `sessions` is read at each call, so sessions added later take part. */
-  constructor(sessions: readonly ProtocolSession[]) {
+  constructor(sessions: readonly ProtocolSession[], priority = PROTOCOL_PRIORITY) {
     this.#sessions = sessions;
+    this.#priority = priority;
   }
 
-  #byPriority(): ProtocolSession[] {
+  /** The sessions, highest priority first. */
+  byPriority(): ProtocolSession[] {
     return [...this.#sessions].sort(
-      (a, b) => PROTOCOL_PRIORITY.indexOf(a.protocol) - PROTOCOL_PRIORITY.indexOf(b.protocol),
+      (a, b) => this.#priority.indexOf(a.protocol) - this.#priority.indexOf(b.protocol),
     );
   }
 
@@ -37,7 +52,7 @@ export class Relayer {
     part: P,
     method: M,
   ): NonNullable<ProtocolSession[P]>[M] | undefined {
-    for (const session of this.#byPriority()) {
+    for (const session of this.byPriority()) {
       const target = session[part] as NonNullable<ProtocolSession[P]> | undefined;
       const implementation = (target as Record<PropertyKey, unknown> | undefined)?.[method];
       if (typeof implementation === "function") {
@@ -69,7 +84,7 @@ export class Relayer {
     part: P,
     member: M,
   ): NonNullable<ProtocolSession[P]>[M] {
-    for (const session of this.#byPriority()) {
+    for (const session of this.byPriority()) {
       const target = session[part] as object | undefined;
       if (target !== undefined && member in target) {
         return (target as NonNullable<ProtocolSession[P]>)[member];
@@ -80,7 +95,7 @@ export class Relayer {
 
   /** `part` of the highest-priority session that has it (e.g. its push updater). */
   part<P extends Part>(part: P): NonNullable<ProtocolSession[P]> | undefined {
-    for (const session of this.#byPriority()) {
+    for (const session of this.byPriority()) {
       const target = session[part];
       if (target !== undefined) return target as NonNullable<ProtocolSession[P]>;
     }

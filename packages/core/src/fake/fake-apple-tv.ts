@@ -3,7 +3,13 @@ import { airplayAnnouncement } from "@atv/airplay/fake";
 import { companionAnnouncement } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
-import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
+import {
+  FakeMrpDevice,
+  type FakeMrpEvent,
+  mrpAnnouncement,
+  solidPng,
+  TINY_JPEG,
+} from "@atv/mrp/fake";
 import { raopAnnouncement } from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
@@ -15,6 +21,13 @@ import {
 import { BUILT_IN_PROTOCOLS } from "../protocols.js";
 import { DeviceBuilder } from "../scan/device-builder.js";
 import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
+
+// The demo video's artwork, a small blue frame, made when first shown.
+let videoArtwork: Uint8Array | undefined;
+function demoVideoArtwork(): Uint8Array {
+  videoArtwork ??= solidPng(64, 36, [40, 80, 200]);
+  return videoArtwork;
+}
 
 export interface FakeAppleTVOptions {
   /** Address to serve and announce on (default 127.0.0.1). */
@@ -223,15 +236,27 @@ export class FakeAppleTV {
 
   /**
    * Plays pyatv's demo loop (its fake_device.py): the example video now, then every
-   * `intervalMs` the next of example music, nothing playing, the video again. Returns a
-   * stop function; `close()` stops it too. The timer never keeps the process alive.
+   * `intervalMs` the next of example music, nothing playing, the video again. The video
+   * comes with PNG artwork and the song with JPEG artwork, so clients can save either.
+   * With `static`, the video stays. Returns a stop function; `close()` stops it too. The
+   * timer never keeps the process alive.
    */
-  startNowPlayingCycle(intervalMs = 3000): () => void {
+  startNowPlayingCycle(intervalMs = 3000, options: { static?: boolean } = {}): () => void {
     const useCases = this.mrp?.useCases;
     if (useCases === undefined) return () => {};
     const steps = [
-      () => useCases.exampleVideo(),
-      () => useCases.exampleMusic(),
+      () =>
+        useCases.exampleVideo({
+          artwork: demoVideoArtwork(),
+          artworkMimeType: "image/png",
+          artworkIdentifier: "atvfake-video",
+        }),
+      () =>
+        useCases.exampleMusic({
+          artwork: TINY_JPEG,
+          artworkMimeType: "image/jpeg",
+          artworkIdentifier: "atvfake-music",
+        }),
       () => useCases.nothingPlaying(),
     ];
     let next = 0;
@@ -240,6 +265,7 @@ export class FakeAppleTV {
       next = (next + 1) % steps.length;
     };
     step();
+    if (options.static) return () => {};
     const timer = setInterval(step, intervalMs);
     timer.unref();
     const stop = () => {

@@ -1,3 +1,5 @@
+// Images for tests that give the fake artwork.
+export { solidPng, TINY_JPEG } from "@atv/mrp/fake";
 export {
   FakeAppleTV,
   type FakeAppleTVOptions,

@@ -61,8 +61,11 @@ export interface Metadata {
   readonly deviceId: string | undefined;
   /** Artwork of what is playing; undefined when there is none. */
   artwork(opts?: ArtworkOptions): Promise<ArtworkInfo | undefined>;
-  /** Changes whenever the artwork changes; cheap to read, unlike `artwork()`. */
-  readonly artworkId: string;
+  /**
+   * Changes whenever the artwork changes; cheap to read, unlike `artwork()`. Undefined
+   * when there is no artwork (pyatv's None).
+   */
+  readonly artworkId: string | undefined;
   playing(opts?: AbortOptions): Promise<Playing>;
   /** The app that is playing something (not the app in front); undefined if none. */
   readonly app: App | undefined;

@@ -1,27 +1,20 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { AuthenticationError, ConnectionLostError } from "@atv/interface";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MrpCommandError, sendCommand } from "../command.js";
 import { MrpConnection } from "../connection.js";
 import { encodeFrame, encodeVarint } from "../framing.js";
 import { Command } from "../protobuf/generated/enums.js";
 import { sendCommandMessage } from "../protobuf/messages.js";
 import { MrpProtocol } from "../protocol.js";
+import { useFakeMrpDevice } from "../testing/fake-device.js";
 import { FakeMrpDevice } from "./device.js";
 
-let device: FakeMrpDevice;
-
-beforeEach(async () => {
-  device = await FakeMrpDevice.start({ name: "TV", uniqueIdentifier: "FAKE-TEST" });
-});
-
-afterEach(async () => {
-  await device.close();
-});
+const fake = useFakeMrpDevice({ name: "TV", uniqueIdentifier: "FAKE-TEST" });
 
 async function rawSocket(): Promise<Socket> {
-  const socket = netConnect({ host: "127.0.0.1", port: device.port });
+  const socket = netConnect({ host: "127.0.0.1", port: fake.device.port });
   socket.on("error", () => {});
   await new Promise((resolve) => socket.once("connect", resolve));
   return socket;
@@ -39,7 +32,7 @@ describe("FakeMrpDevice", () => {
     const socket = await rawSocket();
     socket.write(Buffer.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));
     await closedBy(socket);
-    expect(device.state.events).toEqual([]);
+    expect(fake.device.state.events).toEqual([]);
   });
 
   it("hangs up on an oversized frame", async () => {
@@ -92,11 +85,11 @@ describe("FakeMrpDevice", () => {
   });
 
   it("drops its connections on close()", async () => {
-    const connection = await MrpConnection.connect("127.0.0.1", device.port);
+    const connection = await MrpConnection.connect("127.0.0.1", fake.device.port);
     const protocol = new MrpProtocol(connection);
     await protocol.start();
-    expect(device.state.connectionCount).toBe(1);
-    await device.close();
+    expect(fake.device.state.connectionCount).toBe(1);
+    await fake.device.close();
     await expect(protocol.sendAndReceive(sendCommandMessage(Command.Play))).rejects.toBeInstanceOf(
       ConnectionLostError,
     );

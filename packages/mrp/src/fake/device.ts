@@ -70,7 +70,7 @@ export class FakeMrpDevice {
       logger,
     };
     if (config.seed.length !== 32) throw new RangeError("the device seed must be 32 bytes");
-    const state = new FakeMrpState(logger);
+    const state = new FakeMrpState(logger, options.uniqueIdentifier);
     const connections = new Set<FakeMrpConnection>();
     const server = createServer((socket: Socket) => {
       const connection = new FakeMrpConnection(socket, state, config);
@@ -94,7 +94,7 @@ export class FakeMrpDevice {
     return this.#port;
   }
 
-  /** Hears every command and button as it is received; returns the unsubscribe. */
+  /** Hears every command, button, volume and power change; returns the unsubscribe. */
   onEvent(listener: (event: FakeMrpEvent) => void): () => void {
     return this.state.onEvent(listener);
   }

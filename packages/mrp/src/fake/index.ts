@@ -1,4 +1,11 @@
 export { type MrpFakeIdentity, mrpAnnouncement } from "./announcement.js";
+export {
+  crc32,
+  type RgbColor,
+  solidPng,
+  TINY_JPEG,
+  TINY_JPEG_SIZE,
+} from "./artwork-images.js";
 export { DOUBLE_TAP_WINDOW, HOLD_THRESHOLD } from "./button-tracker.js";
 export { FakeMrpDevice, type FakeMrpDeviceOptions } from "./device.js";
 export {
@@ -10,6 +17,7 @@ export {
   FakeNowPlaying,
   type FakePlayingState,
   nowPlayingClientMessage,
+  playbackQueueResponseMessage,
   setStateMessage,
 } from "./now-playing.js";
 export {
@@ -19,5 +27,18 @@ export {
   type FakeMrpCommand,
   type FakeMrpEvent,
   FakeMrpState,
+  type FakeOutputDeviceChange,
 } from "./state.js";
-export { FakeMrpUseCases } from "./use-cases.js";
+export {
+  type FakeArtworkOptions,
+  FakeMrpUseCases,
+  type FakeVolumeControlOptions,
+} from "./use-cases.js";
+export {
+  FAKE_VOLUME_STEP,
+  type FakeVolumeControl,
+  steppedVolume,
+  volumeCapabilitiesDidChangeMessage,
+  volumeControlAvailabilityMessage,
+  volumeDidChangeMessage,
+} from "./volume.js";

@@ -2,6 +2,7 @@
 // tests/fake_device/mrp.py: a SET_STATE with the player's queue, then
 // SET_NOW_PLAYING_CLIENT naming the app).
 
+import { imageInfo } from "../image-info.js";
 import {
   Command,
   ContentMediaType,
@@ -50,6 +51,17 @@ export interface FakePlayingState {
   supportedCommands?: Command[];
   /** The app's display name. */
   appName?: string;
+  /** The artwork the device sends when asked (PLAYBACK_QUEUE_REQUEST). */
+  artwork?: Uint8Array;
+  /** Makes the item say it has artwork (artworkAvailable) of this type. */
+  artworkMimeType?: string;
+  /** Size the device says its artwork has; default the image's own size. */
+  artworkWidth?: number;
+  artworkHeight?: number;
+  /** The item's artworkIdentifier (a URL template for Apple Music items). */
+  artworkIdentifier?: string;
+  /** The item's artworkURL. */
+  artworkUrl?: string;
 }
 
 /** The player state of every app on the fake, and which app is now playing. */
@@ -148,6 +160,40 @@ export function nowPlayingClientMessage(
   return message;
 }
 
+/**
+ * The answer to a PLAYBACK_QUEUE_REQUEST (`identifier` is the request's): a SET_STATE
+ * whose queue holds the artwork, or no queue when there is no artwork (as pyatv's fake
+ * device). The width and height are the ones the state names, else the image's own.
+ */
+export function playbackQueueResponseMessage(
+  identifier: string | undefined,
+  state: FakePlayingState | undefined,
+): ProtocolMessage {
+  const message = createMessage(MessageType.SET_STATE_MESSAGE, identifier ? { identifier } : {});
+  const artwork = state?.artwork;
+  if (artwork === undefined || artwork.length === 0) {
+    message.setStateMessage = {};
+    return message;
+  }
+  const image = imageInfo(artwork);
+  const width = state?.artworkWidth ?? image?.width;
+  const height = state?.artworkHeight ?? image?.height;
+  message.setStateMessage = {
+    playbackQueue: {
+      location: 0,
+      contentItems: [
+        {
+          ...(state?.identifier !== undefined ? { identifier: state.identifier } : {}),
+          artworkData: artwork,
+          ...(width ? { artworkDataWidth: width } : {}),
+          ...(height ? { artworkDataHeight: height } : {}),
+        },
+      ],
+    },
+  };
+  return message;
+}
+
 function itemMetadata(state: FakePlayingState): ContentItemMetadata {
   const metadata: ContentItemMetadata = {
     // The elapsed time is as of now, so a playing item's position runs on from here.
@@ -169,6 +215,13 @@ function itemMetadata(state: FakePlayingState): ContentItemMetadata {
   set("episodeNumber", state.episodeNumber);
   set("contentIdentifier", state.contentIdentifier);
   set("iTunesStoreIdentifier", state.itunesStoreIdentifier);
+  // As pyatv's fake: a MIME type means artwork is available; an empty one does not.
+  if (state.artworkMimeType) {
+    metadata.artworkAvailable = true;
+    metadata.artworkMIMEType = state.artworkMimeType;
+  }
+  set("artworkURL", state.artworkUrl);
+  set("artworkIdentifier", state.artworkIdentifier);
   return metadata;
 }
 

@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import { HapSession } from "@atv/hap";
 import type { Logger } from "@atv/interface";
 import { encodeFrame, FrameDecoder } from "../framing.js";
-import { hidKeyName } from "../hid-keys.js";
+import { type HidKeyName, hidKeyName } from "../hid-keys.js";
 import {
   Command,
   DeviceClass,
@@ -27,8 +27,14 @@ import {
 import { messageTypeName, payloadOf } from "../protobuf/payloads.js";
 import type { ProtocolMessage } from "../protobuf/types.js";
 import { ButtonTracker } from "./button-tracker.js";
+import { playbackQueueResponseMessage } from "./now-playing.js";
 import { type FakeDeviceIdentity, PairingResponder } from "./pairing-responder.js";
-import type { FakeMrpState } from "./state.js";
+import type { FakeButtonAction, FakeMrpState } from "./state.js";
+import {
+  steppedVolume,
+  volumeControlAvailabilityMessage,
+  volumeDidChangeMessage,
+} from "./volume.js";
 
 export interface FakeMrpDeviceConfig extends FakeDeviceIdentity {
   readonly name: string;
@@ -80,6 +86,11 @@ export class FakeMrpConnection {
   #corked = false;
   /** The client asked for now-playing updates (CLIENT_UPDATES_CONFIG). */
   #wantsUpdates = false;
+  /** The client sent its DEVICE_INFO, so it hears DEVICE_INFO_UPDATEs. */
+  #introduced = false;
+  /** The last key the ButtonTracker reported: home held opens the sleep menu. */
+  #lastKey: { key: HidKeyName; action: FakeButtonAction } | undefined;
+  readonly #volumeKeysDown = new Set<HidKeyName>();
 
   constructor(socket: Socket, state: FakeMrpState, config: FakeMrpDeviceConfig) {
     this.#socket = socket;
@@ -87,14 +98,14 @@ export class FakeMrpConnection {
     this.#config = config;
     this.#logger = config.logger;
     this.#pairing = new PairingResponder(config, state);
-    this.#buttons = new ButtonTracker(
-      (key, action) => {
-        if (BUTTONS.has(key)) state.recordButton(key, action);
-        else state.recordCommand(key);
-      },
-      { doubleTapWindow: config.doubleTapWindow },
-    );
-    this.#unregister = state.addConnection({ drop: () => this.close() });
+    this.#buttons = new ButtonTracker((key, action) => this.#keyReported(key, action), {
+      doubleTapWindow: config.doubleTapWindow,
+    });
+    this.#unregister = state.addConnection({
+      drop: () => this.close(),
+      sendUpdate: (message) => this.sendUpdate(message),
+      sendDeviceInfoUpdate: () => this.sendDeviceInfoUpdate(),
+    });
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.#receive(chunk));
     socket.on("error", (error) => this.#logger.debug("fake mrp: socket error: %s", error.message));
@@ -138,6 +149,11 @@ export class FakeMrpConnection {
   /** Sends a now-playing update, if the client asked for updates. */
   sendUpdate(message: ProtocolMessage): void {
     if (this.#wantsUpdates) this.send(message);
+  }
+
+  /** Sends a DEVICE_INFO_UPDATE as the device is now, if the client introduced itself. */
+  sendDeviceInfoUpdate(): void {
+    if (this.#introduced) this.send(this.#describeDevice(true));
   }
 
   /** Sends `message` with one bit of its sealed form flipped (a forged or damaged frame). */
@@ -186,6 +202,7 @@ export class FakeMrpConnection {
         // From now on the client hears what is playing, starting with the current state.
         this.#wantsUpdates = true;
         for (const update of this.#state.nowPlaying.currentMessages()) this.send(update);
+        this.#sendVolumeState();
         return;
       case MessageType.GET_KEYBOARD_SESSION_MESSAGE:
         this.#acknowledge(message, MessageType.KEYBOARD_MESSAGE);
@@ -201,10 +218,20 @@ export class FakeMrpConnection {
       case MessageType.SEND_COMMAND_MESSAGE:
         this.#command(message);
         return;
+      case MessageType.PLAYBACK_QUEUE_REQUEST_MESSAGE:
+        this.#playbackQueueRequest(message);
+        return;
       case MessageType.WAKE_DEVICE_MESSAGE:
         this.#buttons.flush();
         this.#state.recordCommand("turn_on");
         if (!this.#closed) this.send(commandResultMessage(message.identifier ?? ""));
+        this.#state.changePower(true);
+        return;
+      case MessageType.SET_VOLUME_MESSAGE:
+        this.#setVolume(message);
+        return;
+      case MessageType.MODIFY_OUTPUT_CONTEXT_REQUEST_MESSAGE:
+        this.#modifyOutputContext(message);
         return;
       default:
         this.#logger.debug("fake mrp: no handler for %s", messageTypeName(type));
@@ -213,10 +240,21 @@ export class FakeMrpConnection {
 
   #deviceInfo(message: ProtocolMessage): void {
     this.#state.clientInfo = message.deviceInfoMessage ?? undefined;
-    const reply = deviceInfoMessage({
+    this.#introduced = true;
+    const reply = this.#describeDevice(false);
+    if (message.identifier) reply.identifier = message.identifier;
+    this.send(reply);
+  }
+
+  /** The device's DEVICE_INFO (or _UPDATE) as it is now: power, group and cluster. */
+  #describeDevice(update: boolean): ProtocolMessage {
+    const uid = this.#config.uniqueIdentifier;
+    const { poweredOn, outputDevices, clusterId } = this.#state;
+    return deviceInfoMessage({
       name: this.#config.name,
-      uniqueIdentifier: this.#config.uniqueIdentifier,
+      uniqueIdentifier: uid,
       systemBuildVersion: this.#config.buildNumber,
+      update,
       // As a device describes itself (pyatv's mrp/server_auth.py and fake device).
       overrides: {
         applicationBundleIdentifier: "com.apple.mediaremoted",
@@ -224,12 +262,72 @@ export class FakeMrpConnection {
         localizedModelName: "Apple TV",
         lastSupportedMessageType: 77,
         deviceClass: DeviceClass.AppleTV,
-        deviceUID: this.#config.uniqueIdentifier,
+        deviceUID: uid,
         modelID: this.#config.model,
+        // No logical device while asleep (pyatv's fake device).
+        logicalDeviceCount: poweredOn ? 1 : 0,
+        // It leads the group it plays on, and only relays for it when not part of it.
+        isGroupLeader: outputDevices.length > 0,
+        isProxyGroupPlayer: outputDevices.length > 0 && !outputDevices.includes(uid),
+        // Named as pyatv's fake names them: "Device " and the UID's first two characters.
+        groupedDevices: outputDevices
+          .filter((device) => device !== uid)
+          .map((device) => ({ name: `Device ${device.slice(0, 2)}`, deviceUID: device })),
+        ...(clusterId === undefined ? {} : { clusterID: clusterId }),
       },
     });
-    if (message.identifier) reply.identifier = message.identifier;
-    this.send(reply);
+  }
+
+  /**
+   * What volume control the device offers and, where it has control, the volume: sent as
+   * a client asks for updates (pyatv's fake leaves this to its use cases).
+   */
+  #sendVolumeState(): void {
+    const { volumeControl, volumeUid, volume } = this.#state;
+    this.send(volumeControlAvailabilityMessage(volumeControl));
+    if (volumeControl.available) this.send(volumeDidChangeMessage(volumeUid, volume));
+  }
+
+  /**
+   * A level out of range is ignored (pyatv's fake). The only answer is the VOLUME_DID_CHANGE
+   * that follows (pyatv's fake also acknowledges; clients do not wait for that).
+   */
+  #setVolume(message: ProtocolMessage): void {
+    const request = message.setVolumeMessage;
+    const uid = request?.outputDeviceUID;
+    const volume = request?.volume;
+    if (!uid || typeof volume !== "number") {
+      this.#logger.debug("fake mrp: SET_VOLUME without device or level ignored");
+      return;
+    }
+    this.#state.changeVolume(uid, volume);
+  }
+
+  #modifyOutputContext(message: ProtocolMessage): void {
+    const request = message.modifyOutputContextRequestMessage;
+    // As pyatv's fake: an empty list changes nothing (an empty set cannot be told apart).
+    const changes = [
+      ["add", request?.addingDevices],
+      ["remove", request?.removingDevices],
+      ["set", request?.settingDevices],
+    ] as const;
+    for (const [change, uids] of changes) {
+      if (uids && uids.length > 0) this.#state.changeOutputDevices(change, uids);
+    }
+  }
+
+  /** What the device makes of a key's presses, as the ButtonTracker tells them. */
+  #keyReported(key: HidKeyName, action: FakeButtonAction): void {
+    if (BUTTONS.has(key)) this.#state.recordButton(key, action);
+    else this.#state.recordCommand(key);
+    // Holding home opens a menu whose first entry, Sleep, is selected by the next select
+    // (pyatv's fake device turns off on select after home).
+    const sleepMenuOpen = this.#lastKey?.key === "home" && this.#lastKey.action === "hold";
+    this.#lastKey = { key, action };
+    if (key === "select" && sleepMenuOpen) {
+      this.#state.recordCommand("turn_off");
+      this.#state.changePower(false);
+    }
   }
 
   #cryptoPairing(message: ProtocolMessage): void {
@@ -255,8 +353,34 @@ export class FakeMrpConnection {
       this.#logger.debug("fake mrp: unknown HID event ignored");
       return;
     }
+    if (key === "volume_up" || key === "volume_down") {
+      this.#volumeKey(key, event.down);
+      return;
+    }
     const known = event.down ? this.#buttons.press(key) : this.#buttons.release(key);
     if (!known) this.#logger.debug("fake mrp: HID %s %s out of order", key, event.down);
+  }
+
+  /**
+   * A volume key steps the volume (by 0.05, as pyatv's fake) on release, at once: two
+   * quick presses are two steps, not a double tap. At either end nothing changes.
+   */
+  #volumeKey(key: "volume_up" | "volume_down", down: boolean): void {
+    if (down) {
+      // A tap still waiting for a possible second one happened first.
+      this.#buttons.flush();
+      if (this.#volumeKeysDown.has(key)) this.#logger.debug("fake mrp: HID %s down twice", key);
+      this.#volumeKeysDown.add(key);
+      return;
+    }
+    if (!this.#volumeKeysDown.delete(key)) {
+      this.#logger.debug("fake mrp: HID %s released without a press", key);
+      return;
+    }
+    this.#state.recordCommand(key);
+    const state = this.#state;
+    const volume = steppedVolume(state.volume, key === "volume_up" ? 1 : -1);
+    if (volume !== state.volume) state.changeVolume(state.volumeUid, volume);
   }
 
   #command(message: ProtocolMessage): void {
@@ -278,6 +402,15 @@ export class FakeMrpConnection {
     this.#state.recordCommand(name, options);
     // A test may have dropped the connection on hearing the command: no answer then.
     if (!this.#closed) this.send(commandResultMessage(identifier));
+  }
+
+  /** Artwork is asked for so: the answer carries the active app's artwork, if any. */
+  #playbackQueueRequest(message: ProtocolMessage): void {
+    this.#state.playbackQueueRequests.push(message.playbackQueueRequestMessage ?? {});
+    const nowPlaying = this.#state.nowPlaying;
+    const app = nowPlaying.activeApp;
+    const state = app === undefined ? undefined : nowPlaying.stateOf(app);
+    this.send(playbackQueueResponseMessage(message.identifier ?? undefined, state));
   }
 
   #acknowledge(message: ProtocolMessage, type: MessageType): void {

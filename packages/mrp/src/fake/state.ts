@@ -8,16 +8,37 @@ import {
   HandlerReturnStatus,
   type SendError,
 } from "../protobuf/generated/enums.js";
-import type { CommandOptions, DeviceInfoMessage } from "../protobuf/types.js";
+import type {
+  CommandOptions,
+  DeviceInfoMessage,
+  PlaybackQueueRequestMessage,
+  ProtocolMessage,
+} from "../protobuf/types.js";
 import { FakeNowPlaying } from "./now-playing.js";
+import {
+  type FakeVolumeControl,
+  volumeCapabilitiesDidChangeMessage,
+  volumeControlAvailabilityMessage,
+  volumeDidChangeMessage,
+} from "./volume.js";
 
 /** The input action a device infers from key press and release timing (pyatv's names). */
 export type FakeButtonAction = "single_tap" | "double_tap" | "hold";
 
-/** One thing the device received, as it happens; names as the CLIs spell them. */
+/**
+ * One thing that happened on the device, as it happens; names as the CLIs spell them.
+ * Commands and buttons are what a client sent; volume (percent; `outputDevice` set for
+ * a device other than this one) and power are the device's state changing, whoever
+ * changed it.
+ */
 export type FakeMrpEvent =
   | { kind: "command"; name: string }
-  | { kind: "button"; name: string; action: FakeButtonAction };
+  | { kind: "button"; name: string; action: FakeButtonAction }
+  | { kind: "volume"; level: number; outputDevice?: string }
+  | { kind: "power"; on: boolean };
+
+/** How a client's request changes the output devices. */
+export type FakeOutputDeviceChange = "add" | "remove" | "set";
 
 export interface FakeMrpCommand {
   /** "play", "skip_forward", "set_shuffle", "volume_up", ... */
@@ -38,9 +59,13 @@ export interface FakeCommandFailure {
   handlerReturnStatus?: HandlerReturnStatus;
 }
 
-/** A live connection, as the state sees it: something to drop. */
+/** A live connection, as the state sees it: something to drop and to update. */
 export interface FakeMrpConnectionHandle {
   drop(): void;
+  /** Sends `message` if the client asked for updates. */
+  sendUpdate(message: ProtocolMessage): void;
+  /** Sends a DEVICE_INFO_UPDATE describing the device as it is now. */
+  sendDeviceInfoUpdate(): void;
 }
 
 type EventListener = (event: FakeMrpEvent) => void;
@@ -48,10 +73,15 @@ type EventListener = (event: FakeMrpEvent) => void;
 export class FakeMrpState {
   readonly commands: FakeMrpCommand[] = [];
   readonly buttons: FakeMrpButton[] = [];
-  /** Commands and buttons in the order they were received. */
+  /**
+   * Commands and buttons in the order they were received (volume and power changes go
+   * to the onEvent listeners only; `volume` and `poweredOn` hold the outcome).
+   */
   readonly events: FakeMrpEvent[] = [];
   /** Heartbeats (GENERIC_MESSAGE) received. */
   heartbeatCount = 0;
+  /** Every PLAYBACK_QUEUE_REQUEST (artwork request) received, in order. */
+  readonly playbackQueueRequests: PlaybackQueueRequestMessage[] = [];
   /** The last SET_CONNECTION_STATE a client sent. */
   connectionState: ConnectionState | undefined;
   /** The last DEVICE_INFO a client sent about itself. */
@@ -60,6 +90,20 @@ export class FakeMrpState {
   readonly nowPlaying = new FakeNowPlaying();
   /** Whether heartbeats are answered (tests turn this off to make a device go silent). */
   answerHeartbeats = true;
+  /** The device's own output device UID (its DEVICE_INFO deviceUID). */
+  readonly deviceUid: string;
+  /** The device's volume, 0 to 1 (pyatv's fake starts at half). */
+  volume = 0.5;
+  /** Volumes (0 to 1) of other output devices that a client set, by UID. */
+  readonly outputDeviceVolumes = new Map<string, number>();
+  /** Awake (one logical device in DEVICE_INFO) or asleep (none). */
+  poweredOn = true;
+  /** UIDs of the output devices the device plays on; at first, itself. */
+  outputDevices: string[];
+  /** What volume control the device offers (all of it, by default). */
+  volumeControl: FakeVolumeControl = { available: true, absolute: true, relative: true };
+  /** The cluster the device leads, if any (its DEVICE_INFO clusterID). */
+  clusterId: string | undefined;
 
   readonly #paired = new Map<string, PairedClient>();
   readonly #verified = new Set<string>();
@@ -68,8 +112,87 @@ export class FakeMrpState {
   readonly #logger: Logger | undefined;
   #commandFailures: FakeCommandFailure[] = [];
 
-  constructor(logger?: Logger) {
+  constructor(logger?: Logger, deviceUid = "") {
     this.#logger = logger;
+    this.deviceUid = deviceUid;
+    this.outputDevices = deviceUid === "" ? [] : [deviceUid];
+  }
+
+  /** The UID the device's own volume goes by: its cluster's, else its own (pyatv). */
+  get volumeUid(): string {
+    return this.clusterId ?? this.deviceUid;
+  }
+
+  /**
+   * Sets the volume (0 to 1) of the device, or of another output device, and tells the
+   * clients. A level out of range is ignored (as pyatv's fake); returns whether it was
+   * taken.
+   */
+  changeVolume(outputDeviceUid: string, volume: number): boolean {
+    if (!(Number.isFinite(volume) && volume >= 0 && volume <= 1)) {
+      this.#logger?.debug("fake mrp: volume %s out of range, ignored", volume);
+      return false;
+    }
+    const own = outputDeviceUid === this.volumeUid || outputDeviceUid === this.deviceUid;
+    if (own) this.volume = volume;
+    else this.outputDeviceVolumes.set(outputDeviceUid, volume);
+    const level = Math.round(volume * 1000) / 10;
+    this.#tell(
+      own ? { kind: "volume", level } : { kind: "volume", level, outputDevice: outputDeviceUid },
+    );
+    this.broadcast(volumeDidChangeMessage(outputDeviceUid, volume));
+    return true;
+  }
+
+  /**
+   * Changes what volume control the device offers and tells the clients; where control
+   * is available, the current volume follows (as pyatv's fake).
+   */
+  changeVolumeControl(control: FakeVolumeControl): void {
+    this.volumeControl = { ...control };
+    this.broadcast(volumeControlAvailabilityMessage(control));
+    this.broadcast(volumeCapabilitiesDidChangeMessage(control, this.volumeUid));
+    if (control.available) this.broadcast(volumeDidChangeMessage(this.volumeUid, this.volume));
+  }
+
+  /** Wakes the device or puts it to sleep, and tells the clients. */
+  changePower(on: boolean): void {
+    const changed = this.poweredOn !== on;
+    this.poweredOn = on;
+    if (changed) this.#tell({ kind: "power", on });
+    this.broadcastDeviceInfo();
+  }
+
+  /** Adds, removes or replaces output devices, and tells the clients. */
+  changeOutputDevices(change: FakeOutputDeviceChange, uids: readonly string[]): void {
+    switch (change) {
+      case "add":
+        for (const uid of uids) if (!this.outputDevices.includes(uid)) this.outputDevices.push(uid);
+        break;
+      case "remove":
+        this.outputDevices = this.outputDevices.filter((uid) => !uids.includes(uid));
+        break;
+      case "set":
+        this.outputDevices = [...new Set(uids)];
+        break;
+    }
+    this.broadcastDeviceInfo();
+  }
+
+  /** Puts the device in a cluster (or takes it out), and tells the clients. */
+  changeClusterId(clusterId: string | undefined): void {
+    this.clusterId = clusterId;
+    this.broadcastDeviceInfo();
+  }
+
+  /** Sends `message` to every client that asked for updates. */
+  broadcast(message: ProtocolMessage): void {
+    for (const connection of [...this.#connections]) connection.sendUpdate(message);
+  }
+
+  /** Sends every client a DEVICE_INFO_UPDATE describing the device as it is now. */
+  broadcastDeviceInfo(): void {
+    for (const connection of [...this.#connections]) connection.sendDeviceInfoUpdate();
   }
 
   get lastCommand(): FakeMrpCommand | undefined {
@@ -122,7 +245,7 @@ export class FakeMrpState {
     return this.#paired.get(hexOf(clientId))?.publicKey;
   }
 
-  /** Calls `listener` with every command and button as it is received. */
+  /** Calls `listener` with every command, button, volume and power change as it happens. */
   onEvent(listener: EventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -158,6 +281,10 @@ export class FakeMrpState {
 
   #emit(event: FakeMrpEvent): void {
     this.events.push(event);
+    this.#tell(event);
+  }
+
+  #tell(event: FakeMrpEvent): void {
     for (const listener of [...this.#listeners]) {
       try {
         listener(event);

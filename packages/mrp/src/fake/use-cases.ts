@@ -1,5 +1,6 @@
 // Scripted situations tests put the fake device in: what is playing, faults on the wire,
-// a device that vanishes or goes silent, pairings made outside the protocol.
+// a device that vanishes or goes silent, pairings made outside the protocol, and changes
+// made on the device itself (volume, power, output devices).
 
 import type { PairedClient } from "@atv/hap/server";
 import { encodeVarint } from "../framing.js";
@@ -13,6 +14,22 @@ import {
 } from "./now-playing.js";
 import type { FakeMrpConnection } from "./service.js";
 import type { FakeMrpState } from "./state.js";
+
+export interface FakeArtworkOptions {
+  /** The item's artworkIdentifier; default "artwork", null for none. */
+  identifier?: string | null;
+  /** The item's artworkURL. */
+  url?: string;
+  /** The size the device says its artwork has; default the image's own. */
+  width?: number;
+  height?: number;
+}
+
+/** Which kinds of volume control the device offers; both by default. */
+export interface FakeVolumeControlOptions {
+  absolute?: boolean;
+  relative?: boolean;
+}
 
 export class FakeMrpUseCases {
   readonly #state: FakeMrpState;
@@ -91,6 +108,68 @@ export class FakeMrpUseCases {
     if (bundleId === undefined) throw new Error("nothing is playing: call a play use case first");
     const state = { ...nowPlaying.stateOf(bundleId), ...changes };
     this.#broadcast(nowPlaying.setState(bundleId, state));
+  }
+
+  /**
+   * Gives what the app now playing plays artwork: `bytes` is what the device sends when
+   * asked (undefined or empty: none, though the item may still claim some), `mimeType`
+   * makes the item say artwork is available (an empty one does not). The artwork
+   * identifier is "artwork" unless given, as pyatv's fake; null leaves it out.
+   */
+  artwork(
+    bytes: Uint8Array | undefined,
+    mimeType: string | undefined,
+    options: FakeArtworkOptions = {},
+  ): void {
+    const { identifier = "artwork", url, width, height } = options;
+    this.changeState({
+      artwork: bytes,
+      artworkMimeType: mimeType,
+      artworkIdentifier: identifier ?? undefined,
+      artworkUrl: url,
+      artworkWidth: width,
+      artworkHeight: height,
+    });
+  }
+
+  /**
+   * The volume changes on the device (0 to 100): its own, or that of another output
+   * device. The clients hear of it.
+   */
+  setVolume(level: number, outputDeviceUid?: string): void {
+    if (!(Number.isFinite(level) && level >= 0 && level <= 100)) {
+      throw new RangeError(`volume ${level} is out of range (0 to 100)`);
+    }
+    this.#state.changeVolume(outputDeviceUid ?? this.#state.volumeUid, level / 100);
+  }
+
+  /**
+   * The device offers volume control (or stops): the clients hear what it offers and,
+   * where available, the current volume (pyatv's change_volume_control).
+   */
+  volumeControl(available: boolean, options: FakeVolumeControlOptions = {}): void {
+    const { absolute = true, relative = true } = options;
+    this.#state.changeVolumeControl({ available, absolute, relative });
+  }
+
+  /** The device goes to sleep (its own remote, a timer); the clients hear of it. */
+  powerOff(): void {
+    this.#state.changePower(false);
+  }
+
+  /** The device wakes up; the clients hear of it. */
+  powerOn(): void {
+    this.#state.changePower(true);
+  }
+
+  /** The device plays on these output devices (its own UID for itself) from now on. */
+  setOutputDevices(...uids: string[]): void {
+    this.#state.changeOutputDevices("set", uids);
+  }
+
+  /** The device joins a cluster (or leaves it, with undefined); volume goes by its UID. */
+  setClusterId(clusterId: string | undefined): void {
+    this.#state.changeClusterId(clusterId);
   }
 
   #broadcast(message: ProtocolMessage): void {
