@@ -2,26 +2,36 @@ import { readFileSync } from "node:fs";
 import type { Options } from "tsup";
 
 /**
- * Build options for the command-line apps: one ESM bundle with our packages inlined and
- * code split at dynamic imports, so a command loads only what it needs and `--help`
- * loads next to nothing.
+ * Build options for the command-line apps: the app as one CommonJS bundle with our
+ * packages inlined (dist/main.cjs), and a small ES module (dist/launch.js) that runs it
+ * with V8's code cache kept on disk (@atv/cli's runWithCompileCache), so a start does
+ * not recompile the bundle. Modules reached only by dynamic import are initialised only
+ * when imported, so `--help` runs next to nothing of the bundle.
  */
-export function appBuild(entry: Record<string, string>): Options {
+export function appBuild(entry: { main: string; launch: string }): Options[] {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
-  return {
-    entry,
-    format: ["esm"],
-    clean: true,
+  const shared: Options = {
     target: "node20",
     platform: "node",
-    splitting: true,
     treeshake: true,
     minify: false,
     noExternal: [/.*/],
-    define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
-    // Bundled CommonJS dependencies (dns-packet) call require() for Node built-ins.
-    banner: {
-      js: 'import { createRequire as __atvCreateRequire } from "node:module"; const require = __atvCreateRequire(import.meta.url);',
-    },
   };
+  return [
+    {
+      ...shared,
+      entry: { main: entry.main },
+      format: ["cjs"],
+      clean: true,
+      splitting: false,
+      define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
+    },
+    {
+      ...shared,
+      entry: { launch: entry.launch },
+      format: ["esm"],
+      clean: false,
+      splitting: false,
+    },
+  ];
 }

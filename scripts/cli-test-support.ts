@@ -12,7 +12,7 @@ export function binPath(name: CliName): string {
 
 /** Throws a clear error when the apps have not been built (the root `test` script builds). */
 export function assertBuilt(name: CliName): void {
-  const dist = fileURLToPath(new URL(`../apps/${name}/dist/main.js`, import.meta.url));
+  const dist = fileURLToPath(new URL(`../apps/${name}/dist/main.cjs`, import.meta.url));
   if (!existsSync(dist)) {
     throw new Error(`${name} is not built: run the root "build" script before its tests`);
   }
@@ -28,14 +28,18 @@ export interface CliResult {
 export function runCli(
   name: CliName,
   args: readonly string[],
-  { input = "", cwd }: { input?: string; cwd?: string } = {},
+  { input = "", cwd, env }: { input?: string; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   assertBuilt(name);
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [binPath(name), ...args],
-      { timeout: 30_000, ...(cwd !== undefined ? { cwd } : {}) },
+      {
+        timeout: 30_000,
+        ...(cwd !== undefined ? { cwd } : {}),
+        ...(env !== undefined ? { env: { ...process.env, ...env } } : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

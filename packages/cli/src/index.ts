@@ -5,6 +5,14 @@ export {
   parseNumberArg,
 } from "./command-args.js";
 export { type CommandLine, type OptionSpecs, parseCommandLine } from "./command-line.js";
+export {
+  type CompileCacheOptions,
+  type CompileCacheUse,
+  compileCacheDir,
+  compileCacheVariant,
+  launchBundle,
+  runWithCompileCache,
+} from "./compile-cache.js";
 export { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, readCredentials } from "./credential-options.js";
 export { streamLogger } from "./debug-logger.js";
 export {

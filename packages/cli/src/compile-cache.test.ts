@@ -1,0 +1,88 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compileCacheDir, compileCacheVariant, runWithCompileCache } from "./compile-cache.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "atv-compile-cache-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** A CommonJS file that records, on globalThis, that it ran and what it saw. */
+async function bundle(name: string, body = ""): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(
+    file,
+    `const path = require("node:path");
+     globalThis.__atvCacheTest = { file: __filename, dir: __dirname, base: path.basename(__filename), self: module.exports === exports };
+     function unused(a) { return a * 2; }
+     ${body}`,
+  );
+  return file;
+}
+
+type Seen = { file: string; dir: string; base: string; self: boolean };
+const seen = () => (globalThis as { __atvCacheTest?: Seen }).__atvCacheTest;
+
+describe("runWithCompileCache", () => {
+  it("runs the file as CommonJS, with require, module and its own paths", async () => {
+    const file = await bundle("app.cjs");
+    expect(runWithCompileCache(file, { cacheDir: undefined })).toBe("off");
+    expect(seen()).toEqual({ file, dir, base: "app.cjs", self: true });
+  });
+
+  // Whether V8 takes the cache is checked across processes (apps/atvscript's tests):
+  // within one process V8 reuses its own in-memory compilation instead.
+  it("writes one cache file per variant at exit", async () => {
+    const file = await bundle("app.cjs");
+    const cacheDir = join(dir, "cache");
+    const exitCount = process.listenerCount("exit");
+    expect(runWithCompileCache(file, { cacheDir, variant: "help" })).toBe("created");
+    expect(runWithCompileCache(file, { cacheDir, variant: "run" })).toBe("created");
+    const listeners = process.listeners("exit").slice(exitCount);
+    expect(listeners).toHaveLength(2);
+    for (const listener of listeners) {
+      process.off("exit", listener);
+      (listener as (code: number) => void)(0);
+    }
+    const files = await readdir(cacheDir);
+    expect(files).toHaveLength(2);
+    for (const name of files) {
+      expect(name).toMatch(/^app\.cjs-[0-9a-f]{16}\.bin$/);
+      expect((await readFile(join(cacheDir, name))).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("compiles as usual when the cache directory cannot be written", async () => {
+    const file = await bundle("app.cjs");
+    const blocker = join(dir, "file-not-dir");
+    await writeFile(blocker, "");
+    const exitCount = process.listenerCount("exit");
+    expect(runWithCompileCache(file, { cacheDir: join(blocker, "cache") })).toBe("created");
+    for (const listener of process.listeners("exit").slice(exitCount)) {
+      process.off("exit", listener);
+      expect(() => (listener as (code: number) => void)(0)).not.toThrow();
+    }
+    expect(seen()?.base).toBe("app.cjs");
+  });
+});
+
+describe("compileCacheDir", () => {
+  it("is per user, can be moved or turned off", () => {
+    expect(compileCacheDir({ ATV_COMPILE_CACHE: "0" })).toBeUndefined();
+    expect(compileCacheDir({ ATV_COMPILE_CACHE_DIR: "/x/y" })).toBe("/x/y");
+    expect(compileCacheDir({ XDG_CACHE_HOME: "/home/u/.cache" })).toBe(
+      "/home/u/.cache/atv/compile-cache",
+    );
+  });
+});
+
+describe("compileCacheVariant", () => {
+  it("tells help and version runs from the others", () => {
+    expect(compileCacheVariant(["--help"])).toBe("help");
+    expect(compileCacheVariant(["-s", "1.2.3.4", "--version"])).toBe("help");
+    expect(compileCacheVariant(["-s", "1.2.3.4", "playing"])).toBe("run");
+  });
+});
