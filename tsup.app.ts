@@ -3,10 +3,11 @@ import type { Options } from "tsup";
 
 /**
  * Build options for the command-line apps: the app as one CommonJS bundle with our
- * packages inlined (dist/main.cjs), and a small ES module (dist/launch.js) that runs it
+ * packages inlined (dist/main.cjs), and a small launcher (dist/launch.cjs) that runs it
  * with V8's code cache kept on disk (@atv/cli's runWithCompileCache), so a start does
  * not recompile the bundle. Modules reached only by dynamic import are initialised only
- * when imported, so `--help` runs next to nothing of the bundle.
+ * when imported, so `--help` runs next to nothing of the bundle. Both are CommonJS, and
+ * so is the bin: Node's ES module loader alone costs milliseconds of every start.
  */
 export function appBuild(entry: { main: string; launch: string }): Options[] {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -29,7 +30,7 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
     {
       ...shared,
       entry: { launch: entry.launch },
-      format: ["esm"],
+      format: ["cjs"],
       clean: false,
       splitting: false,
     },

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 export type CliName = "atvremote" | "atvscript" | "atvfake";
 
 export function binPath(name: CliName): string {
-  return fileURLToPath(new URL(`../apps/${name}/bin/${name}.js`, import.meta.url));
+  return fileURLToPath(new URL(`../apps/${name}/bin/${name}.cjs`, import.meta.url));
 }
 
 /** Throws a clear error when the apps have not been built (the root `test` script builds). */

@@ -5,9 +5,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const bins = {
-  atvfake: fileURLToPath(new URL("../apps/atvfake/bin/atvfake.js", import.meta.url)),
-  atvremote: fileURLToPath(new URL("../apps/atvremote/bin/atvremote.js", import.meta.url)),
-  atvscript: fileURLToPath(new URL("../apps/atvscript/bin/atvscript.js", import.meta.url)),
+  atvfake: fileURLToPath(new URL("../apps/atvfake/bin/atvfake.cjs", import.meta.url)),
+  atvremote: fileURLToPath(new URL("../apps/atvremote/bin/atvremote.cjs", import.meta.url)),
+  atvscript: fileURLToPath(new URL("../apps/atvscript/bin/atvscript.cjs", import.meta.url)),
 };
 
 /** Runs atvfake on 127.0.0.1 with a free mDNS port; resolves with its ready event. */

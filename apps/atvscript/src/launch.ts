@@ -1,5 +1,5 @@
 // The bin's entry: runs the app's bundle with the compile cache (see @atv/cli).
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { launchBundle } from "@atv/cli";
 
-launchBundle(fileURLToPath(new URL("./main.cjs", import.meta.url)));
+launchBundle(join(__dirname, "main.cjs"));

@@ -50,7 +50,7 @@ describe("runWithCompileCache", () => {
     const files = await readdir(cacheDir);
     expect(files).toHaveLength(2);
     for (const name of files) {
-      expect(name).toMatch(/^app\.cjs-[0-9a-f]{16}\.bin$/);
+      expect(name).toMatch(/^app\.cjs-(help|run)-\w+-\w+-node[\d.]+-\w+\.bin$/);
       expect((await readFile(join(cacheDir, name))).length).toBeGreaterThan(0);
     }
   });
