@@ -61,6 +61,20 @@ describe("Ed25519", () => {
     );
   });
 
+  it("signs with the right key when many seeds take turns (imports are kept for a few)", () => {
+    const seeds = Array.from({ length: 12 }, (_, i) => new Uint8Array(32).fill(i + 1));
+    const message = new TextEncoder().encode("turns");
+    for (let round = 0; round < 3; round++) {
+      for (const [i, seed] of seeds.entries()) {
+        const index = round % 2 === 0 ? i : seeds.length - 1 - i;
+        const used = seeds[index] ?? seed;
+        const signature = ed25519Sign(used, message);
+        const expected = nacl.sign.detached(message, nacl.sign.keyPair.fromSeed(used).secretKey);
+        expect(Buffer.from(signature).equals(Buffer.from(expected))).toBe(true);
+      }
+    }
+  });
+
   it("never throws when verifying random bytes", () => {
     fc.assert(
       fc.property(

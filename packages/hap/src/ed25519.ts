@@ -17,15 +17,26 @@ function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
 }
 
+// Importing a seed derives its public key, a scalar multiplication of ~80 µs. Long-term
+// keys sign at every pair-verify with the same few seeds, so the last few imports are kept.
+const RECENT_KEYS = 8;
+const recentKeys = new Map<string, KeyObject>();
+
 function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (seed.length !== KEY_LENGTH) {
     throw new RangeError(`an Ed25519 seed is ${KEY_LENGTH} bytes, got ${seed.length}`);
   }
-  // The public part "x" is required by the JWK format but not used for a private key.
-  return createPrivateKey({
-    key: { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: "" },
-    format: "jwk",
-  });
+  const d = b64url(seed);
+  let key = recentKeys.get(d);
+  if (key === undefined) {
+    // The public part "x" is required by the JWK format but not used for a private key.
+    key = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d, x: "" }, format: "jwk" });
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value ?? "");
+  } else {
+    recentKeys.delete(d);
+  }
+  recentKeys.set(d, key);
+  return key;
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {

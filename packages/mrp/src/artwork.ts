@@ -334,13 +334,8 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array |
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  const joined = Buffer.concat(chunks, length);
+  return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
 }
 
 function isHttpUrl(text: string): boolean {

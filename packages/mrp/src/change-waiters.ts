@@ -25,6 +25,8 @@ interface Entry<T> {
 
 export class ChangeWaiters<T> {
   readonly #entries = new Set<Entry<T>>();
+  #closed = false;
+  #closeCause: Error | undefined;
   #closedWith: Error | undefined;
 
   /**
@@ -42,8 +44,8 @@ export class ChangeWaiters<T> {
         reject(signal.reason);
         return;
       }
-      if (this.#closedWith !== undefined) {
-        reject(this.#closedWith);
+      if (this.#closed) {
+        reject(this.#closedError());
         return;
       }
       const deadline = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
@@ -94,11 +96,19 @@ export class ChangeWaiters<T> {
 
   /** Rejects every wait, and every later one, with ConnectionLostError. Idempotent. */
   close(cause?: Error): void {
-    if (this.#closedWith !== undefined) return;
-    this.#closedWith =
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeCause = cause;
+    for (const entry of [...this.#entries]) entry.reject(this.#closedError());
+  }
+
+  /** Made when first needed: most connections close with nobody waiting. */
+  #closedError(): Error {
+    const cause = this.#closeCause;
+    this.#closedWith ??=
       cause instanceof ConnectionLostError
         ? cause
         : new ConnectionLostError("the connection to the device is closed", { cause });
-    for (const entry of [...this.#entries]) entry.reject(this.#closedWith);
+    return this.#closedWith;
   }
 }

@@ -68,8 +68,13 @@ export class MrpConnection {
     stream.on("error", (error: Error) => {
       this.#fail(new ConnectionLostError(`connection error: ${error.message}`, { cause: error }));
     });
-    stream.on("close", () => this.#fail(new ConnectionLostError("connection closed by device")));
-    stream.on("end", () => this.#fail(new ConnectionLostError("connection closed by device")));
+    // After our own close() the stream still reports its end: no error is built for that
+    // (an error's stack trace costs more than the rest of closing).
+    const closedByDevice = () => {
+      if (!this.#closed) this.#fail(new ConnectionLostError("connection closed by device"));
+    };
+    stream.on("close", closedByDevice);
+    stream.on("end", closedByDevice);
   }
 
   /**

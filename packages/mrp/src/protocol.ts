@@ -297,17 +297,21 @@ export class MrpProtocol {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#heartbeatTimer);
-    const lost =
-      error instanceof ConnectionLostError
-        ? error
-        : new ConnectionLostError(
-            error === undefined
-              ? "the connection was closed"
-              : `the connection was closed: ${error.message}`,
-            { cause: error },
-          );
-    for (const waiter of [...this.#waiters.values()].flat()) waiter.reject(lost);
+    const waiting = [...this.#waiters.values()].flat();
     this.#waiters.clear();
+    if (waiting.length > 0) {
+      // Built only when someone waits: a plain close() has nobody to tell.
+      const lost =
+        error instanceof ConnectionLostError
+          ? error
+          : new ConnectionLostError(
+              error === undefined
+                ? "the connection was closed"
+                : `the connection was closed: ${error.message}`,
+              { cause: error },
+            );
+      for (const waiter of waiting) waiter.reject(lost);
+    }
     this.#options.onClosed?.(error);
   }
 
