@@ -104,6 +104,22 @@ describe("atvremote device state commands", () => {
     expect(all.stdout).toContain("PlayUrl: Unsupported");
   });
 
+  it("sets position, shuffle and repeat with pyatv's argument forms", async () => {
+    const { code, stderr } = await atvremote(
+      "set_position=42",
+      "set_shuffle=songs",
+      "set_repeat=2",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const sent = (fake.mrp?.state.commands ?? []).slice(-3);
+    expect(sent.map((c) => c.name)).toEqual(["set_position", "set_shuffle", "set_repeat"]);
+    // Shuffle songs and repeat all, in MRP's numbering (ShuffleMode.Songs 3, RepeatMode.All 3).
+    expect(sent[0]?.options?.playbackPosition).toBe(42);
+    expect(sent[1]?.options?.shuffleMode).toBe(3);
+    expect(sent[2]?.options?.repeatMode).toBe(3);
+  });
+
   it("prints device info", async () => {
     const { stdout } = await atvremote("device_info");
     const [model, mac] = stdout.trimEnd().split("\n");
