@@ -3,6 +3,7 @@
 // PLAYBACK_QUEUE_REQUEST. Results are cached by artwork identifier.
 
 import { type ArtworkInfo, type ArtworkOptions, type Logger, silentLogger } from "@atv/interface";
+import { deadline } from "./deadline.js";
 import { imageInfo } from "./image-info.js";
 import type { PlayerState, PlayerStateManager } from "./player-state.js";
 import { ErrorCode } from "./protobuf/generated/enums.js";
@@ -257,10 +258,9 @@ export class MrpArtwork {
     signal: AbortSignal | undefined,
   ): Promise<ArtworkInfo | undefined> {
     for (const url of artworkUrls(player.metadata, width, height)) {
-      const deadline = AbortSignal.timeout(this.#fetchTimeout);
-      const fetchSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      const bound = deadline(this.#fetchTimeout, signal);
       try {
-        const response = await this.#fetch(url, { signal: fetchSignal });
+        const response = await this.#fetch(url, { signal: bound.signal });
         if (response.status !== 200) {
           this.#logger.debug("mrp: artwork %s answered %d", url, response.status);
           await response.body?.cancel();
@@ -285,6 +285,8 @@ export class MrpArtwork {
         if (signal?.aborted) throw signal.reason;
         // Unreachable, slow or broken: try the next source.
         this.#logger.debug("mrp: artwork %s failed: %o", url, error);
+      } finally {
+        bound.clear();
       }
     }
     return undefined;

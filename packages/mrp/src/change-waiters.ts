@@ -3,6 +3,7 @@
 // update the device pushes afterwards.
 
 import { type AbortOptions, ConnectionLostError, OperationTimeoutError } from "@atv/interface";
+import { deadline } from "./deadline.js";
 
 export interface ChangeWaitOptions extends AbortOptions {
   /** Longest wait in milliseconds; without it, only the signal or close() ends the wait. */
@@ -48,19 +49,19 @@ export class ChangeWaiters<T> {
         reject(this.#closedError());
         return;
       }
-      const deadline = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
-      const signals = [signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-      const stop = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+      const bound = timeout === undefined ? undefined : deadline(timeout, signal);
+      const stop = bound?.signal ?? signal;
       const onAbort = (): void => {
         cleanup();
         reject(
-          signal?.aborted
-            ? signal.reason
-            : new OperationTimeoutError(`no ${what} within ${timeout} ms`),
+          bound?.timedOut
+            ? new OperationTimeoutError(`no ${what} within ${timeout} ms`)
+            : signal?.reason,
         );
       };
       cleanup = () => {
         stop?.removeEventListener("abort", onAbort);
+        bound?.clear();
         if (entry) this.#entries.delete(entry);
       };
       entry = {

@@ -16,6 +16,7 @@ import {
 import { MrpAudio } from "./audio.js";
 import { parseMrpCredentials } from "./auth.js";
 import { MrpConnection } from "./connection.js";
+import { type Deadline, deadline } from "./deadline.js";
 import { MrpFeatures } from "./features.js";
 import { MrpMetadata } from "./metadata.js";
 import { MrpPairingHandler } from "./pairing.js";
@@ -73,8 +74,9 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     options.credentials === undefined ? undefined : parseMrpCredentials(options.credentials);
   const { signal, timeout = DEFAULT_CONNECT_TIMEOUT, listener } = options;
   signal?.throwIfAborted();
-  const deadline = AbortSignal.timeout(timeout);
-  const setupSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const setup = deadline(timeout, signal);
+  const setupSignal = setup.signal;
+  const logged = options.logger ? { logger: options.logger } : {};
   const where = `${options.host}:${options.port}`;
 
   let ready = false;
@@ -109,7 +111,6 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     // for updates (CLIENT_UPDATES_CONFIG), before the set-up's last answer.
     playerState = new PlayerStateManager(protocol, ...(options.logger ? [options.logger] : []));
     // Volume control and the volume come then too.
-    const logged = options.logger ? { logger: options.logger } : {};
     remoteControl = new MrpRemoteControl(protocol);
     audio = new MrpAudio(protocol, remoteControl, logged);
     power = new MrpPower(protocol, remoteControl, logged);
@@ -120,7 +121,9 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     });
   } catch (error) {
     protocol?.close();
-    throw setupError(error, where, timeout, signal, deadline);
+    throw setupError(error, where, timeout, signal, setup);
+  } finally {
+    setup.clear();
   }
   ready = true;
   const session = protocol;
@@ -132,11 +135,11 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     state,
     session.deviceInfo?.uniqueIdentifier ?? undefined,
     session,
-    options.logger ? { logger: options.logger } : {},
+    logged,
   );
   pushUpdater = new MrpPushUpdater(
     { playingNow: () => metadata.playingNow(), onChange: (listener) => state.onChange(listener) },
-    options.logger ? { logger: options.logger } : {},
+    logged,
   );
   return {
     protocol: session,
@@ -158,10 +161,10 @@ function setupError(
   where: string,
   timeout: number,
   signal: AbortSignal | undefined,
-  deadline: AbortSignal,
+  setup: Deadline,
 ): unknown {
   if (signal?.aborted) return signal.reason;
-  if (deadline.aborted) {
+  if (setup.timedOut) {
     return new ConnectionFailedError(`no MRP session with ${where} within ${timeout} ms`, {
       cause: error,
     });

@@ -12,6 +12,7 @@ import {
   type Logger,
   silentLogger,
 } from "@atv/interface";
+import { deadline } from "./deadline.js";
 import { encodeFrame, FrameDecoder } from "./framing.js";
 import { decodeProtocolMessage, encodeProtocolMessage } from "./protobuf/messages.js";
 import { messageTypeName } from "./protobuf/payloads.js";
@@ -89,26 +90,26 @@ export class MrpConnection {
   ): Promise<MrpConnection> {
     const { signal, timeout = DEFAULT_CONNECT_TIMEOUT } = options;
     signal?.throwIfAborted();
-    const deadline = AbortSignal.timeout(timeout);
-    const abort = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const bound = deadline(timeout, signal);
     return new Promise((resolve, reject) => {
       const socket: Socket = netConnect({ host, port });
       const cleanup = (): void => {
-        abort.removeEventListener("abort", onAbort);
+        bound.signal.removeEventListener("abort", onAbort);
+        bound.clear();
         socket.off("error", onError);
         socket.off("connect", onConnect);
       };
       const onAbort = (): void => {
         cleanup();
         socket.destroy();
-        if (signal?.aborted) {
-          reject(signal.reason);
-        } else {
+        if (bound.timedOut) {
           reject(
             new ConnectionFailedError(`no connection to ${host}:${port} within ${timeout} ms`, {
-              cause: deadline.reason,
+              cause: bound.signal.reason,
             }),
           );
+        } else {
+          reject(signal?.reason);
         }
       };
       const onError = (error: Error): void => {
@@ -127,7 +128,8 @@ export class MrpConnection {
         socket.setKeepAlive(true, 10_000);
         resolve(new MrpConnection(socket, handler, options));
       };
-      abort.addEventListener("abort", onAbort, { once: true });
+      if (bound.signal.aborted) onAbort();
+      else bound.signal.addEventListener("abort", onAbort, { once: true });
       socket.once("error", onError);
       socket.once("connect", onConnect);
     });
