@@ -54,6 +54,7 @@ export {
   KeyboardFocusState,
   type KeyboardListener,
   type Logger,
+  LruCache,
   lookupInternalName,
   lookupModel,
   lookupOs,

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { LruCache } from "@atv/interface";
 
 // Ed25519 through node:crypto (OpenSSL): about a hundred times faster than a pure
 // JavaScript implementation, which matters for a pair-verify on every connect.
@@ -19,8 +20,7 @@ function b64url(bytes: Uint8Array): string {
 
 // Importing a seed derives its public key, a scalar multiplication of ~80 µs. Long-term
 // keys sign at every pair-verify with the same few seeds, so the last few imports are kept.
-const RECENT_KEYS = 8;
-const recentKeys = new Map<string, KeyObject>();
+const recentKeys = new LruCache<string, KeyObject>(8);
 
 function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (seed.length !== KEY_LENGTH) {
@@ -31,11 +31,8 @@ function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (key === undefined) {
     // The public part "x" is required by the JWK format but not used for a private key.
     key = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", d, x: "" }, format: "jwk" });
-    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value ?? "");
-  } else {
-    recentKeys.delete(d);
+    recentKeys.set(d, key);
   }
-  recentKeys.set(d, key);
   return key;
 }
 

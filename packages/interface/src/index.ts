@@ -103,6 +103,7 @@ export {
 } from "./errors.js";
 export { collectFeatures, featuresInState } from "./features.js";
 export { type Logger, silentLogger } from "./logger.js";
+export { LruCache } from "./lru-cache.js";
 export {
   createPlaying,
   type PlayingInit,

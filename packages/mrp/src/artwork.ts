@@ -2,7 +2,13 @@
 // first from the URLs the item's metadata names, then from the device itself with a
 // PLAYBACK_QUEUE_REQUEST. Results are cached by artwork identifier.
 
-import { type ArtworkInfo, type ArtworkOptions, type Logger, silentLogger } from "@atv/interface";
+import {
+  type ArtworkInfo,
+  type ArtworkOptions,
+  type Logger,
+  LruCache,
+  silentLogger,
+} from "@atv/interface";
 import { deadline } from "./deadline.js";
 import { imageInfo } from "./image-info.js";
 import type { PlayerState, PlayerStateManager } from "./player-state.js";
@@ -154,44 +160,6 @@ export function artworkFromResponse(
   };
 }
 
-/** A small least-recently-used map of artworks by identifier. */
-export class ArtworkCache {
-  readonly #limit: number;
-  readonly #entries = new Map<string, ArtworkInfo>();
-
-  constructor(limit: number = ARTWORK_CACHE_LIMIT) {
-    this.#limit = limit;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  has(id: string): boolean {
-    return this.#entries.has(id);
-  }
-
-  /** The artwork stored under `id`, which becomes the most recently used. */
-  get(id: string): ArtworkInfo | undefined {
-    const artwork = this.#entries.get(id);
-    if (artwork === undefined) return undefined;
-    this.#entries.delete(id);
-    this.#entries.set(id, artwork);
-    return artwork;
-  }
-
-  set(id: string, artwork: ArtworkInfo): void {
-    this.#entries.delete(id);
-    this.#entries.set(id, artwork);
-    // A Map iterates in insertion order: the first key is the least recently used.
-    while (this.#entries.size > this.#limit) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
-  }
-}
-
 /** Artwork of what the active player plays, from URLs or the device, cached. */
 export class MrpArtwork {
   readonly #state: PlayerStateManager;
@@ -201,7 +169,7 @@ export class MrpArtwork {
   readonly #requestTimeout: number | undefined;
   readonly #maxBytes: number;
   readonly #logger: Logger;
-  readonly #cache = new ArtworkCache();
+  readonly #cache = new LruCache<string, ArtworkInfo>(ARTWORK_CACHE_LIMIT);
 
   constructor(
     state: PlayerStateManager,
