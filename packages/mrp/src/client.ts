@@ -72,12 +72,50 @@ export interface MrpClient {
 export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient> {
   const credentials: HapCredentials | undefined =
     options.credentials === undefined ? undefined : parseMrpCredentials(options.credentials);
-  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT, listener } = options;
+  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT } = options;
+  signal?.throwIfAborted();
+  const setup = deadline(timeout, signal);
+  const where = `${options.host}:${options.port}`;
+  let connection: MrpConnection;
+  try {
+    connection = await MrpConnection.connect(options.host, options.port, {
+      signal: setup.signal,
+      timeout,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  } catch (error) {
+    throw setupError(error, where, timeout, signal, setup);
+  } finally {
+    setup.clear();
+  }
+  const { host: _host, port: _port, credentials: _text, ...rest } = options;
+  return startMrpClient(connection, { ...rest, ...(credentials ? { credentials } : {}), where });
+}
+
+export interface StartMrpClientOptions
+  extends Omit<ConnectMrpOptions, "host" | "port" | "credentials"> {
+  /** Verified with pair-verify before anything else (direct MRP); none in the tunnel. */
+  credentials?: HapCredentials;
+  /** Send MRP heartbeats (default true; the AirPlay tunnel has its own keep-alive). */
+  heartbeat?: boolean;
+  /** Names the device in error messages. */
+  where?: string;
+}
+
+/**
+ * Sets an MRP session up over an open connection (TCP, or the AirPlay 2 tunnel) and
+ * returns the client. On failure the connection is closed.
+ */
+export async function startMrpClient(
+  connection: MrpConnection,
+  options: StartMrpClientOptions = {},
+): Promise<MrpClient> {
+  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT, listener, credentials } = options;
   signal?.throwIfAborted();
   const setup = deadline(timeout, signal);
   const setupSignal = setup.signal;
   const logged = options.logger ? { logger: options.logger } : {};
-  const where = `${options.host}:${options.port}`;
+  const where = options.where ?? "the device";
 
   let ready = false;
   let protocol: MrpProtocol | undefined;
@@ -87,11 +125,6 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
   let audio: MrpAudio | undefined;
   let power: MrpPower | undefined;
   try {
-    const connection = await MrpConnection.connect(options.host, options.port, {
-      signal: setupSignal,
-      timeout,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
     protocol = new MrpProtocol(connection, {
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.name ? { name: options.name } : {}),
@@ -117,10 +150,12 @@ export async function connectMrp(options: ConnectMrpOptions): Promise<MrpClient>
     await protocol.start({
       signal: setupSignal,
       timeout,
+      heartbeat: options.heartbeat ?? true,
       ...(credentials ? { credentials } : {}),
     });
   } catch (error) {
-    protocol?.close();
+    if (protocol) protocol.close();
+    else connection.close();
     throw setupError(error, where, timeout, signal, setup);
   } finally {
     setup.clear();

@@ -1,22 +1,16 @@
-// One MRP byte stream: frames, optional encryption, protobuf decoding. It knows nothing
-// of requests and responses (protocol.ts does); it hands each decoded message to its
-// owner and reports the end of the stream once.
+// One MRP session's message stream: protobuf decoding over a transport (a TCP stream, or
+// the AirPlay 2 tunnel). It knows nothing of requests and responses (protocol.ts does);
+// it hands each decoded message to its owner and reports the end of the stream once.
 
 import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { HapSession } from "@atv/hap";
-import {
-  AtvError,
-  ConnectionFailedError,
-  ConnectionLostError,
-  type Logger,
-  silentLogger,
-} from "@atv/interface";
+import { ConnectionFailedError, type Logger, silentLogger } from "@atv/interface";
 import { deadline } from "./deadline.js";
-import { encodeFrame, FrameDecoder } from "./framing.js";
 import { decodeProtocolMessage, encodeProtocolMessage } from "./protobuf/messages.js";
 import { messageTypeName } from "./protobuf/payloads.js";
 import type { ProtocolMessage } from "./protobuf/types.js";
+import { StreamTransport } from "./stream-transport.js";
+import type { MrpTransport } from "./transport.js";
 
 /** What a connection tells its owner. */
 export interface MrpConnectionHandler {
@@ -44,38 +38,34 @@ export interface MrpConnectOptions extends MrpConnectionOptions {
 const DEFAULT_CONNECT_TIMEOUT = 5000;
 
 /**
- * Owns one stream to a device (a TCP socket, or any Duplex for tests and tunnels). Bad
- * input (an oversized or malformed frame, a failed decryption, an undecodable message)
- * closes the stream at once: nothing after it is decoded or handed on.
+ * Decodes what a transport delivers. An undecodable message ends the transport at once:
+ * nothing after it is decoded or handed on.
  */
 export class MrpConnection {
-  readonly #stream: Duplex;
-  readonly #decoder: FrameDecoder;
+  readonly transport: MrpTransport;
   readonly #logger: Logger;
   #handler: MrpConnectionHandler | undefined;
-  #session: HapSession | undefined;
-  #closed = false;
-  #corked = false;
-  #closeError: Error | undefined;
 
-  constructor(stream: Duplex, handler?: MrpConnectionHandler, options: MrpConnectionOptions = {}) {
-    this.#stream = stream;
+  /** Over a transport, or over a byte stream (a socket, or any Duplex for tests). */
+  constructor(
+    carrier: Duplex | MrpTransport,
+    handler?: MrpConnectionHandler,
+    options: MrpConnectionOptions = {},
+  ) {
     this.#handler = handler;
     this.#logger = options.logger ?? silentLogger;
-    this.#decoder = new FrameDecoder(
-      options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength },
-    );
-    stream.on("data", (chunk: Buffer | string) => this.#receive(chunk));
-    stream.on("error", (error: Error) => {
-      this.#fail(new ConnectionLostError(`connection error: ${error.message}`, { cause: error }));
+    this.transport = isTransport(carrier)
+      ? carrier
+      : new StreamTransport(carrier, {
+          ...(options.logger ? { logger: options.logger } : {}),
+          ...(options.maxFrameLength === undefined
+            ? {}
+            : { maxFrameLength: options.maxFrameLength }),
+        });
+    this.transport.setReceiver({
+      message: (payload) => this.#receive(payload),
+      closed: (error) => this.#closed(error),
     });
-    // After our own close() the stream still reports its end: no error is built for that
-    // (an error's stack trace costs more than the rest of closing).
-    const closedByDevice = () => {
-      if (!this.#closed) this.#fail(new ConnectionLostError("connection closed by device"));
-    };
-    stream.on("close", closedByDevice);
-    stream.on("end", closedByDevice);
   }
 
   /**
@@ -142,80 +132,48 @@ export class MrpConnection {
 
   /** True once the stream has ended, by `close()` or otherwise. */
   get closed(): boolean {
-    return this.#closed;
+    return this.transport.closed;
   }
 
   /** Why the stream ended, if it was not our own `close()`. */
   get closeError(): Error | undefined {
-    return this.#closeError;
+    return this.transport.closeError;
   }
 
   /** From now on every message is sealed with `outputKey` and opened with `inputKey`. */
   enableEncryption(outputKey: Uint8Array, inputKey: Uint8Array): void {
-    this.#session = new HapSession(outputKey, inputKey);
+    this.transport.enableEncryption(outputKey, inputKey);
   }
 
   get encrypted(): boolean {
-    return this.#session !== undefined;
+    return this.transport.encrypted;
   }
 
   /** Encodes, encrypts (once enabled) and writes one message. */
   send(message: ProtocolMessage): void {
-    this.sendRaw(encodeProtocolMessage(message));
+    this.transport.send(encodeProtocolMessage(message));
     this.#logger.debug("mrp >> %s", messageTypeName(message.type));
   }
 
   /** Writes one serialised message (encrypted once enabled). */
   sendRaw(payload: Uint8Array): void {
-    if (this.#closed) {
-      throw this.#closeError ?? new ConnectionLostError("cannot send: the connection is closed");
-    }
-    const data = this.#session ? this.#session.encrypt(payload) : payload;
-    if (!this.#corked) {
-      // Frames sent in one tick leave in one write: a system call per frame would cost
-      // more than the encryption when many requests are under way.
-      this.#corked = true;
-      this.#stream.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        this.#stream.uncork();
-      });
-    }
-    this.#stream.write(encodeFrame(data));
+    this.transport.send(payload);
   }
 
   /** Ends the connection; the handler hears `closed(undefined)`. Idempotent. */
   close(): void {
-    this.#end(undefined);
+    this.transport.close();
   }
 
   /** Ends the connection because of `error`, which the handler hears. */
   fail(error: Error): void {
-    this.#fail(error);
+    this.transport.fail(error);
   }
 
-  #receive(chunk: Buffer | string): void {
-    if (this.#closed) return;
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    try {
-      for (const frame of this.#decoder.push(bytes)) {
-        const plain = this.#session ? this.#session.decrypt(frame) : frame;
-        const message = decodeProtocolMessage(plain);
-        this.#logger.debug("mrp << %s", messageTypeName(message.type));
-        this.#deliver(message);
-        // The handler may have closed us; nothing after that is acted on.
-        if (this.#closed) return;
-      }
-    } catch (error) {
-      this.#fail(
-        error instanceof AtvError
-          ? error
-          : new ConnectionLostError("cannot read from the device", { cause: error }),
-      );
-    }
-  }
-
-  #deliver(message: ProtocolMessage): void {
+  // A decoding error propagates to the transport, which ends the session on it.
+  #receive(payload: Uint8Array): void {
+    const message = decodeProtocolMessage(payload);
+    this.#logger.debug("mrp << %s", messageTypeName(message.type));
     const handler = this.#handler;
     if (handler === undefined) {
       this.#logger.debug("mrp: no handler, dropped %s", messageTypeName(message.type));
@@ -229,21 +187,15 @@ export class MrpConnection {
     }
   }
 
-  #fail(error: Error): void {
-    this.#end(error);
-  }
-
-  #end(error: Error | undefined): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#closeError = error;
-    this.#session = undefined;
-    this.#stream.destroy();
-    if (error !== undefined) this.#logger.debug("mrp: connection ended: %s", error.message);
+  #closed(error: Error | undefined): void {
     try {
       this.#handler?.closed(error);
     } catch (handlerError) {
       this.#logger.debug("mrp: close handler failed: %o", handlerError);
     }
   }
+}
+
+function isTransport(carrier: Duplex | MrpTransport): carrier is MrpTransport {
+  return typeof (carrier as Partial<MrpTransport>).setReceiver === "function";
 }

@@ -34,6 +34,8 @@ export {
   type MrpClient,
   type PairMrpOptions,
   pairMrp,
+  type StartMrpClientOptions,
+  startMrpClient,
 } from "./client.js";
 export { MrpCommandError } from "./command.js";
 export {
@@ -163,3 +165,5 @@ export {
 export { MrpPushUpdater, type MrpPushUpdaterOptions, type PlayingSource } from "./push-updater.js";
 export { DEFAULT_SKIP_INTERVAL, MrpRemoteControl } from "./remote-control.js";
 export { isMrpSupportedBuild, MRP_SERVICE_TYPE, mrpScanPlugin } from "./scan.js";
+export { StreamTransport, type StreamTransportOptions } from "./stream-transport.js";
+export type { MrpTransport, MrpTransportReceiver } from "./transport.js";

@@ -4,6 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { type Logger, silentLogger } from "@atv/interface";
+import { StreamTransport } from "../stream-transport.js";
+import type { MrpTransport } from "../transport.js";
 import { DOUBLE_TAP_WINDOW } from "./button-tracker.js";
 import { FakeMrpConnection, type FakeMrpDeviceConfig } from "./service.js";
 import { type FakeMrpEvent, FakeMrpState } from "./state.js";
@@ -44,15 +46,21 @@ export class FakeMrpDevice {
   readonly #server: Server;
   readonly #port: number;
 
+  readonly #config: FakeMrpDeviceConfig;
+  readonly #connections: Set<FakeMrpConnection>;
+
   private constructor(
     server: Server,
     state: FakeMrpState,
     port: number,
-    connections: ReadonlySet<FakeMrpConnection>,
+    connections: Set<FakeMrpConnection>,
+    config: FakeMrpDeviceConfig,
   ) {
     this.#server = server;
     this.state = state;
     this.#port = port;
+    this.#config = config;
+    this.#connections = connections;
     this.useCases = new FakeMrpUseCases(state, connections);
   }
 
@@ -73,7 +81,9 @@ export class FakeMrpDevice {
     const state = new FakeMrpState(logger, options.uniqueIdentifier);
     const connections = new Set<FakeMrpConnection>();
     const server = createServer((socket: Socket) => {
-      const connection = new FakeMrpConnection(socket, state, config);
+      socket.setNoDelay(true);
+      const transport = new StreamTransport(socket, { logger, peerName: "client" });
+      const connection = new FakeMrpConnection(transport, state, config);
       connections.add(connection);
       socket.once("close", () => connections.delete(connection));
     });
@@ -87,7 +97,19 @@ export class FakeMrpDevice {
     });
     const address = server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
-    return new FakeMrpDevice(server, state, port, connections);
+    return new FakeMrpDevice(server, state, port, connections, config);
+  }
+
+  /**
+   * Serves a client whose messages arrive over another carrier than this device's TCP
+   * port (the AirPlay 2 tunnel): same state, same answers.
+   */
+  serve(transport: MrpTransport): FakeMrpConnection {
+    const connection = new FakeMrpConnection(transport, this.state, this.#config, () =>
+      this.#connections.delete(connection),
+    );
+    this.#connections.add(connection);
+    return connection;
   }
 
   get port(): number {

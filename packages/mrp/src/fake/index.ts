@@ -20,6 +20,7 @@ export {
   playbackQueueResponseMessage,
   setStateMessage,
 } from "./now-playing.js";
+export { FakeMrpConnection, type FakeMrpDeviceConfig } from "./service.js";
 export {
   type FakeButtonAction,
   type FakeCommandFailure,

@@ -3,10 +3,7 @@
 // a device would not accept (a bad frame, a bad tag, an undecodable message) closes the
 // connection; nothing after it is acted on.
 
-import type { Socket } from "node:net";
-import { HapSession } from "@atv/hap";
 import type { Logger } from "@atv/interface";
-import { encodeFrame, FrameDecoder } from "../framing.js";
 import { type HidKeyName, hidKeyName } from "../hid-keys.js";
 import {
   Command,
@@ -26,6 +23,8 @@ import {
 } from "../protobuf/messages.js";
 import { messageTypeName, payloadOf } from "../protobuf/payloads.js";
 import type { ProtocolMessage } from "../protobuf/types.js";
+import { StreamTransport } from "../stream-transport.js";
+import type { MrpTransport } from "../transport.js";
 import { ButtonTracker } from "./button-tracker.js";
 import { playbackQueueResponseMessage } from "./now-playing.js";
 import { type FakeDeviceIdentity, PairingResponder } from "./pairing-responder.js";
@@ -72,18 +71,16 @@ const ALWAYS_ALLOWED = new Set<number>([
 ]);
 
 export class FakeMrpConnection {
-  readonly #socket: Socket;
+  readonly #transport: MrpTransport;
+  readonly #onClosed: (() => void) | undefined;
   readonly #state: FakeMrpState;
   readonly #config: FakeMrpDeviceConfig;
   readonly #logger: Logger;
-  readonly #decoder = new FrameDecoder();
   readonly #pairing: PairingResponder;
   readonly #buttons: ButtonTracker;
   readonly #unregister: () => void;
-  #session: HapSession | undefined;
   #verified = false;
   #closed = false;
-  #corked = false;
   /** The client asked for now-playing updates (CLIENT_UPDATES_CONFIG). */
   #wantsUpdates = false;
   /** The client sent its DEVICE_INFO, so it hears DEVICE_INFO_UPDATEs. */
@@ -92,8 +89,15 @@ export class FakeMrpConnection {
   #lastKey: { key: HidKeyName; action: FakeButtonAction } | undefined;
   readonly #volumeKeysDown = new Set<HidKeyName>();
 
-  constructor(socket: Socket, state: FakeMrpState, config: FakeMrpDeviceConfig) {
-    this.#socket = socket;
+  /** Serves one client over `transport` (a TCP stream, or the AirPlay tunnel's data stream). */
+  constructor(
+    transport: MrpTransport,
+    state: FakeMrpState,
+    config: FakeMrpDeviceConfig,
+    onClosed?: () => void,
+  ) {
+    this.#transport = transport;
+    this.#onClosed = onClosed;
     this.#state = state;
     this.#config = config;
     this.#logger = config.logger;
@@ -106,10 +110,13 @@ export class FakeMrpConnection {
       sendUpdate: (message) => this.sendUpdate(message),
       sendDeviceInfoUpdate: () => this.sendDeviceInfoUpdate(),
     });
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.on("error", (error) => this.#logger.debug("fake mrp: socket error: %s", error.message));
-    socket.on("close", () => this.close());
+    transport.setReceiver({
+      message: (payload) => this.#receive(payload),
+      closed: (error) => {
+        if (error) this.#logger.debug("fake mrp: connection ended: %s", error.message);
+        this.close();
+      },
+    });
   }
 
   get closed(): boolean {
@@ -121,29 +128,22 @@ export class FakeMrpConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#unregister();
-    this.#socket.destroy();
+    this.#transport.close();
     this.#buttons.flush();
+    this.#onClosed?.();
   }
 
   /** Writes raw bytes to the client (tests inject garbage and corrupted frames so). */
   writeRaw(bytes: Uint8Array): void {
-    if (!this.#closed) this.#socket.write(bytes);
+    if (!this.#closed && this.#transport instanceof StreamTransport) {
+      this.#transport.writeRaw(bytes);
+    }
   }
 
   send(message: ProtocolMessage): void {
-    if (this.#closed) return;
-    const payload = encodeProtocolMessage(message);
-    const data = this.#session ? this.#session.encrypt(payload) : payload;
-    if (!this.#corked) {
-      // Answers to requests that arrived together leave together.
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        this.#socket.uncork();
-      });
-    }
-    this.#socket.write(encodeFrame(data));
+    if (this.#closed || this.#transport.closed) return;
+    // Answers to requests that arrived together leave together (the transport batches).
+    this.#transport.send(encodeProtocolMessage(message));
   }
 
   /** Sends a now-playing update, if the client asked for updates. */
@@ -158,26 +158,17 @@ export class FakeMrpConnection {
 
   /** Sends `message` with one bit of its sealed form flipped (a forged or damaged frame). */
   sendTampered(message: ProtocolMessage): void {
-    if (this.#closed) return;
-    const payload = encodeProtocolMessage(message);
-    const data = this.#session ? this.#session.encrypt(payload) : payload.slice();
+    if (this.#closed || !(this.#transport instanceof StreamTransport)) return;
+    const data = this.#transport.seal(encodeProtocolMessage(message));
     data[0] = (data[0] ?? 0) ^ 0x01;
-    this.#socket.write(encodeFrame(data));
+    this.#transport.writeFrame(data);
   }
 
-  #receive(chunk: Buffer): void {
+  // A message that cannot be decoded throws to the transport, which hangs up as a
+  // device does on input it cannot read.
+  #receive(payload: Uint8Array): void {
     if (this.#closed) return;
-    try {
-      for (const frame of this.#decoder.push(chunk)) {
-        const plain = this.#session ? this.#session.decrypt(frame) : frame;
-        this.#handle(decodeProtocolMessage(plain));
-        if (this.#closed) return;
-      }
-    } catch (error) {
-      // What a device does with input it cannot read: it hangs up.
-      this.#logger.debug("fake mrp: closing connection: %o", error);
-      this.close();
-    }
+    this.#handle(decodeProtocolMessage(payload));
   }
 
   #handle(message: ProtocolMessage): void {
@@ -340,7 +331,7 @@ export class FakeMrpConnection {
     this.send(cryptoPairingMessage(reply.data));
     if (reply.sessionKeys) {
       // Everything after a successful pair-verify is encrypted, both ways.
-      this.#session = new HapSession(reply.sessionKeys.outputKey, reply.sessionKeys.inputKey);
+      this.#transport.enableEncryption(reply.sessionKeys.outputKey, reply.sessionKeys.inputKey);
       this.#verified = true;
     }
   }
