@@ -62,6 +62,7 @@ export {
   repeatStr,
   shuffleStr,
 } from "./convert.js";
+export { type Deadline, deadline } from "./deadline.js";
 export { DeviceInfo, type DeviceInfoFields, modelFields } from "./device-info.js";
 export {
   BUILD_VERSIONS,
@@ -138,3 +139,4 @@ export {
   type RaopSettings,
   type Settings,
 } from "./settings.js";
+export { type TcpConnectOptions, tcpConnect } from "./tcp-connect.js";

@@ -5,11 +5,11 @@
 import {
   type ArtworkInfo,
   type ArtworkOptions,
+  deadline,
   type Logger,
   LruCache,
   silentLogger,
 } from "@atv/interface";
-import { deadline } from "./deadline.js";
 import { imageInfo } from "./image-info.js";
 import type { PlayerState, PlayerStateManager } from "./player-state.js";
 import { ErrorCode } from "./protobuf/generated/enums.js";

@@ -2,8 +2,12 @@
 // power state): MRP answers none of these requests, so the only acknowledgement is the
 // update the device pushes afterwards.
 
-import { type AbortOptions, ConnectionLostError, OperationTimeoutError } from "@atv/interface";
-import { deadline } from "./deadline.js";
+import {
+  type AbortOptions,
+  ConnectionLostError,
+  deadline,
+  OperationTimeoutError,
+} from "@atv/interface";
 
 export interface ChangeWaitOptions extends AbortOptions {
   /** Longest wait in milliseconds; without it, only the signal or close() ends the wait. */

@@ -7,7 +7,9 @@ import {
   AuthenticationError,
   ConnectionFailedError,
   ConnectionLostError,
+  type Deadline,
   type DeviceListener,
+  deadline,
   type Logger,
   OperationTimeoutError,
   Protocol,
@@ -16,7 +18,6 @@ import {
 import { MrpAudio } from "./audio.js";
 import { parseMrpCredentials } from "./auth.js";
 import { MrpConnection } from "./connection.js";
-import { type Deadline, deadline } from "./deadline.js";
 import { MrpFeatures } from "./features.js";
 import { MrpMetadata } from "./metadata.js";
 import { MrpPairingHandler } from "./pairing.js";

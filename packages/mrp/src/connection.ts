@@ -2,10 +2,8 @@
 // the AirPlay 2 tunnel). It knows nothing of requests and responses (protocol.ts does);
 // it hands each decoded message to its owner and reports the end of the stream once.
 
-import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { ConnectionFailedError, type Logger, silentLogger } from "@atv/interface";
-import { deadline } from "./deadline.js";
+import { type Logger, silentLogger, tcpConnect } from "@atv/interface";
 import { decodeProtocolMessage, encodeProtocolMessage } from "./protobuf/messages.js";
 import { messageTypeName } from "./protobuf/payloads.js";
 import type { ProtocolMessage } from "./protobuf/types.js";
@@ -72,57 +70,17 @@ export class MrpConnection {
    * Opens a TCP connection. An unreachable host, a refused port or no answer within
    * `timeout` is a ConnectionFailedError; an abort of `signal` rejects with its reason.
    */
-  static connect(
+  static async connect(
     host: string,
     port: number,
     options: MrpConnectOptions = {},
     handler?: MrpConnectionHandler,
   ): Promise<MrpConnection> {
-    const { signal, timeout = DEFAULT_CONNECT_TIMEOUT } = options;
-    signal?.throwIfAborted();
-    const bound = deadline(timeout, signal);
-    return new Promise((resolve, reject) => {
-      const socket: Socket = netConnect({ host, port });
-      const cleanup = (): void => {
-        bound.signal.removeEventListener("abort", onAbort);
-        bound.clear();
-        socket.off("error", onError);
-        socket.off("connect", onConnect);
-      };
-      const onAbort = (): void => {
-        cleanup();
-        socket.destroy();
-        if (bound.timedOut) {
-          reject(
-            new ConnectionFailedError(`no connection to ${host}:${port} within ${timeout} ms`, {
-              cause: bound.signal.reason,
-            }),
-          );
-        } else {
-          reject(signal?.reason);
-        }
-      };
-      const onError = (error: Error): void => {
-        cleanup();
-        socket.destroy();
-        reject(
-          new ConnectionFailedError(`cannot connect to ${host}:${port}: ${error.message}`, {
-            cause: error,
-          }),
-        );
-      };
-      const onConnect = (): void => {
-        cleanup();
-        socket.setNoDelay(true);
-        // Keep-alive as pyatv does, so a device gone without a FIN is noticed.
-        socket.setKeepAlive(true, 10_000);
-        resolve(new MrpConnection(socket, handler, options));
-      };
-      if (bound.signal.aborted) onAbort();
-      else bound.signal.addEventListener("abort", onAbort, { once: true });
-      socket.once("error", onError);
-      socket.once("connect", onConnect);
+    const socket = await tcpConnect(host, port, {
+      timeout: options.timeout ?? DEFAULT_CONNECT_TIMEOUT,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    return new MrpConnection(socket, handler, options);
   }
 
   /** Sets the owner; messages that arrive before one is set are dropped. */
