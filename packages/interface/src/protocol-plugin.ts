@@ -3,6 +3,7 @@ import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
 import type { Features } from "./api/features.js";
 import type { Metadata } from "./api/metadata.js";
+import type { Stream } from "./api/stream.js";
 import type { Power } from "./api/power.js";
 import type { PushUpdater } from "./api/push-updates.js";
 import type { RemoteControl } from "./api/remote-control.js";
@@ -11,6 +12,7 @@ import type { Protocol } from "./const.js";
 import type { Logger } from "./logger.js";
 import type { ProtocolScanPlugin } from "./scan-plugin.js";
 import type { Service } from "./service.js";
+import type { InfoSettings, MrpTunnel } from "./settings.js";
 
 export interface PairOptions extends AbortOptions {
   /** The name the device lists this remote under (pyatv's --remote-name). */
@@ -26,6 +28,12 @@ export interface ConnectOptions extends AbortOptions {
   /** Told once when the connection is lost or closed. */
   listener?: DeviceListener;
   logger?: Logger;
+  /** Protocols already connected to this device (a tunnel is not opened for those). */
+  connected?: ReadonlySet<Protocol>;
+  /** Whether AirPlay carries MRP (pyatv's mrp_tunnel setting); default auto. */
+  mrpTunnel?: MrpTunnel;
+  /** How this client presents itself to the device; pyatv's defaults otherwise. */
+  info?: InfoSettings;
 }
 
 /**
@@ -48,6 +56,8 @@ export interface ProtocolSession {
    * the first answer that is not Unsupported.
    */
   readonly features?: Pick<Features, "getFeature">;
+  /** Playing media from a URL or a file, streaming audio. */
+  readonly stream?: Partial<Stream>;
   /** Ends the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }
@@ -59,6 +69,13 @@ export interface ProtocolSession {
 export interface ProtocolPlugin extends ProtocolScanPlugin {
   /** A pairing handler for `service` of `device`; undefined when the protocol cannot pair. */
   pair?(device: AppleTV, service: Service, options?: PairOptions): PairingHandler;
-  /** Connects to `service` of `device` (with its credentials, if it has any). */
-  connect?(device: AppleTV, service: Service, options?: ConnectOptions): Promise<ProtocolSession>;
+  /**
+   * Connects to `service` of `device` (with its credentials, if it has any). A protocol
+   * that carries another (AirPlay 2 carries MRP) returns a session for each.
+   */
+  connect?(
+    device: AppleTV,
+    service: Service,
+    options?: ConnectOptions,
+  ): Promise<ProtocolSession | readonly ProtocolSession[]>;
 }

@@ -62,7 +62,7 @@ export {
   PlayerState,
   PlayerStateManager,
 } from "./player-state.js";
-export { mrpPlugin } from "./plugin.js";
+export { mrpPlugin, mrpSession } from "./plugin.js";
 export {
   MrpPower,
   type MrpPowerOptions,

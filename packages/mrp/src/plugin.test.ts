@@ -1,4 +1,4 @@
-import { AppleTV, PlainProperties, Protocol, Service } from "@atv/interface";
+import { AppleTV, PlainProperties, Protocol, type ProtocolSession, Service } from "@atv/interface";
 import { describe, expect, it } from "vitest";
 import { FakeMrpDevice } from "./fake/index.js";
 import { mrpPlugin } from "./plugin.js";
@@ -32,7 +32,8 @@ describe("mrpPlugin", () => {
       expect(service.credentials?.split(":")).toHaveLength(4);
       expect(device.state.clientInfo?.name).toBe("Test remote");
 
-      const session = await mrpPlugin.connect?.(conf, service, { timeout: 2000 });
+      const result = await mrpPlugin.connect?.(conf, service, { timeout: 2000 });
+      const session = Array.isArray(result) ? undefined : (result as ProtocolSession | undefined);
       expect(session?.protocol).toBe(Protocol.MRP);
       await session?.remoteControl?.play?.();
       await session?.remoteControl?.select?.();

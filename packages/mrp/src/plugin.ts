@@ -9,7 +9,7 @@ import {
   type ProtocolSession,
   type Service,
 } from "@atv/interface";
-import { connectMrp } from "./client.js";
+import { connectMrp, type MrpClient } from "./client.js";
 import { MrpPairingHandler } from "./pairing.js";
 import { mrpScanPlugin } from "./scan.js";
 
@@ -31,15 +31,20 @@ export const mrpPlugin: ProtocolPlugin = {
       port: service.port,
       ...(service.credentials ? { credentials: service.credentials } : {}),
     });
-    return {
-      protocol: Protocol.MRP,
-      remoteControl: client.remoteControl,
-      metadata: client.metadata,
-      pushUpdater: client.pushUpdater,
-      audio: client.audio,
-      power: client.power,
-      features: client.features,
-      close: () => client.close(),
-    };
+    return mrpSession(client);
   },
 };
+
+/** What an MRP client offers core, whichever transport carries it. */
+export function mrpSession(client: MrpClient): ProtocolSession {
+  return {
+    protocol: Protocol.MRP,
+    remoteControl: client.remoteControl,
+    metadata: client.metadata,
+    pushUpdater: client.pushUpdater,
+    audio: client.audio,
+    power: client.power,
+    features: client.features,
+    close: () => client.close(),
+  };
+}
