@@ -3,10 +3,10 @@ import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
 import type { Features } from "./api/features.js";
 import type { Metadata } from "./api/metadata.js";
-import type { Stream } from "./api/stream.js";
 import type { Power } from "./api/power.js";
 import type { PushUpdater } from "./api/push-updates.js";
 import type { RemoteControl } from "./api/remote-control.js";
+import type { Stream } from "./api/stream.js";
 import type { AppleTV } from "./config.js";
 import type { Protocol } from "./const.js";
 import type { Logger } from "./logger.js";
@@ -58,6 +58,11 @@ export interface ProtocolSession {
   readonly features?: Pick<Features, "getFeature">;
   /** Playing media from a URL or a file, streaming audio. */
   readonly stream?: Partial<Stream>;
+  /**
+   * While this answers true, the session's remote control answers the calls it can make
+   * before any other protocol's (pyatv's takeover: AirPlay stops what it plays).
+   */
+  readonly takesOver?: () => boolean;
   /** Ends the connection; the listener hears connectionClosed(). Idempotent. */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type {
   ProtocolSession,
   PushUpdater,
   RemoteControl,
+  Stream,
 } from "@atv/interface";
 import { FacadeAudio } from "./facade-audio.js";
 import { FacadeFeatures } from "./facade-features.js";
@@ -14,6 +15,7 @@ import { facadeMetadata } from "./facade-metadata.js";
 import { FacadePower } from "./facade-power.js";
 import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
+import { facadeStream } from "./facade-stream.js";
 import { POWER_PRIORITY, PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
 /**
@@ -33,6 +35,8 @@ export class FacadeAppleTV {
   readonly power: FacadePower;
   /** What the device can do now, feature by feature. */
   readonly features: FacadeFeatures;
+  /** Playing media from a URL or a local file (AirPlay). */
+  readonly stream: Stream;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -48,6 +52,7 @@ export class FacadeAppleTV {
     this.audio = new FacadeAudio(relayer);
     this.power = new FacadePower(new Relayer(this.#sessions, POWER_PRIORITY));
     this.features = new FacadeFeatures(relayer);
+    this.stream = facadeStream(relayer);
   }
 
   /**

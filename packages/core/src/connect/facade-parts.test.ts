@@ -151,3 +151,33 @@ describe("FacadeAppleTV features", () => {
     expect(atv.features.getFeature(FeatureName.PushUpdates).state).toBe(FeatureState.Available);
   });
 });
+
+describe("FacadeAppleTV remote control takeover", () => {
+  it("sends stop to the protocol taking over while it does, else by priority", async () => {
+    const calls: string[] = [];
+    let playing = false;
+    const mrp: ProtocolSession = {
+      protocol: Protocol.MRP,
+      remoteControl: {
+        stop: async () => void calls.push("mrp:stop"),
+        play: async () => void calls.push("mrp:play"),
+      },
+      close,
+    };
+    const airplay: ProtocolSession = {
+      protocol: Protocol.AirPlay,
+      remoteControl: { stop: async () => void calls.push("airplay:stop") },
+      takesOver: () => playing,
+      close,
+    };
+    const atv = facade(airplay, mrp);
+    await atv.remoteControl.stop();
+    playing = true;
+    await atv.remoteControl.stop();
+    // What the protocol taking over cannot do still goes to the others.
+    await atv.remoteControl.play();
+    playing = false;
+    await atv.remoteControl.stop();
+    expect(calls).toEqual(["mrp:stop", "airplay:stop", "mrp:play", "mrp:stop"]);
+  });
+});

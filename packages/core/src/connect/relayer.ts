@@ -24,7 +24,7 @@ export const POWER_PRIORITY: readonly Protocol[] = [
   Protocol.RAOP,
 ];
 
-type Part = Exclude<keyof ProtocolSession, "protocol" | "close">;
+type Part = Exclude<keyof ProtocolSession, "protocol" | "close" | "takesOver">;
 
 /**
  * Finds, for each call, the highest-priority session whose `part` has `method`, as pyatv's
@@ -47,12 +47,22 @@ export class Relayer {
     );
   }
 
+  /** For `part`: a session taking over remote control first, then by priority. */
+  #candidates(part: Part): ProtocolSession[] {
+    const sessions = this.byPriority();
+    if (part !== "remoteControl") return sessions;
+    const first = sessions.filter((session) => session.takesOver?.() === true);
+    return first.length === 0
+      ? sessions
+      : [...first, ...sessions.filter((s) => !first.includes(s))];
+  }
+
   /** The implementation of `part.method` to call, or undefined when no protocol has one. */
   find<P extends Part, M extends keyof NonNullable<ProtocolSession[P]>>(
     part: P,
     method: M,
   ): NonNullable<ProtocolSession[P]>[M] | undefined {
-    for (const session of this.byPriority()) {
+    for (const session of this.#candidates(part)) {
       const target = session[part] as NonNullable<ProtocolSession[P]> | undefined;
       const implementation = (target as Record<PropertyKey, unknown> | undefined)?.[method];
       if (typeof implementation === "function") {
