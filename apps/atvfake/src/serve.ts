@@ -47,6 +47,21 @@ export async function serve(options: FakeOptions): Promise<number> {
       case "power":
         emit({ ...base, state: event.on ? "on" : "off" });
         return;
+      case "play_url":
+        emit({ ...base, url: event.url, position: event.position });
+        return;
+      case "play_fetched":
+        emit({ ...base, url: event.url, bytes: event.bytes, sha256: event.sha256 });
+        return;
+      case "play_failed":
+        emit({ ...base, url: event.url, reason: event.reason });
+        return;
+      case "play_finished":
+        emit({ ...base, url: event.url });
+        return;
+      case "play_stopped":
+        emit(base);
+        return;
     }
   });
   emit({

@@ -80,6 +80,14 @@ const DEVICE_COMMANDS: Record<string, DeviceCommand> = {
     await atv.audio.setOutputDevices(args);
     return done();
   },
+  // A URL may hold commas, which split arguments: they are joined back. A local file is
+  // served from here for as long as the device reads it; the command ends with the media.
+  play_url: async ({ atv }, args) => {
+    const url = args.join(",");
+    if (url === "") throw new UsageError("play_url needs a URL or a file, e.g. play_url=URL");
+    await atv.stream.playUrl(url);
+    return done();
+  },
   power_state: async ({ atv }) =>
     done(`PowerState.${enumName(PowerState, atv.power.powerState) ?? "Unknown"}`),
   turn_on: async ({ atv }, args) => {

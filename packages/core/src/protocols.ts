@@ -1,4 +1,4 @@
-import { airplayScanPlugin } from "@atv/airplay";
+import { airplayPlugin } from "@atv/airplay";
 import { companionScanPlugin } from "@atv/companion";
 import { dmapScanPlugin } from "@atv/dmap";
 import type { Protocol, ProtocolPlugin } from "@atv/interface";
@@ -10,7 +10,7 @@ import { raopScanPlugin } from "@atv/raop";
  * The order is pyatv's, so the service types spread over query packets as pyatv's do.
  */
 export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
-  airplayScanPlugin,
+  airplayPlugin,
   companionScanPlugin,
   dmapScanPlugin,
   mrpPlugin,

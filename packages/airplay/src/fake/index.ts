@@ -1,4 +1,9 @@
 export {
+  AirPlayPairingServer,
+  type AirPlayPairingServerOptions,
+  PairingStore,
+} from "../auth/server.js";
+export {
   type AirPlayFakeIdentity,
   type AirPlayPairingMode,
   airplayAnnouncement,
@@ -7,3 +12,17 @@ export {
   type ReceiverGeneration,
   receiverGeneration,
 } from "./announcement.js";
+export { type FakeAirPlayActivity, FakeControlConnection } from "./control-connection.js";
+export {
+  FakeAirPlayDevice,
+  type FakeAirPlayDeviceOptions,
+  type FakeAirPlayEvent,
+  IDLE_TIMEOUT,
+} from "./device.js";
+export {
+  FakePlayback,
+  type FakePlaybackEvent,
+  type FakePlaybackOptions,
+  type FakePlaybackStatus,
+  type FakePlayRequest,
+} from "./playback.js";

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { airplayAnnouncement } from "@atv/airplay/fake";
+import { airplayAnnouncement, FakeAirPlayDevice, type FakeAirPlayEvent } from "@atv/airplay/fake";
 import { companionAnnouncement } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
@@ -49,8 +49,16 @@ export interface FakeAppleTVOptions {
   logger?: Logger;
 }
 
-/** Something a client did to the fake: a command or a button press, by protocol. */
-export type FakeDeviceEvent = { protocol: Protocol } & FakeMrpEvent;
+/** What a client asked the fake's AirPlay receiver to play, and what came of it. */
+export type FakePlayEvent =
+  | { kind: "play_url"; url: string; position: number }
+  | { kind: "play_fetched"; url: string; bytes: number; sha256: string }
+  | { kind: "play_failed"; url: string; reason: string }
+  | { kind: "play_stopped" }
+  | { kind: "play_finished"; url: string };
+
+/** Something a client did to the fake: a command, a button press, a play request... */
+export type FakeDeviceEvent = { protocol: Protocol } & (FakeMrpEvent | FakePlayEvent);
 
 export interface FakeServiceInfo {
   readonly protocol: Protocol;
@@ -62,7 +70,7 @@ export interface FakeServiceInfo {
 /** A protocol's server inside the fake: its port, and what clients do to it. */
 interface ProtocolServer {
   readonly port: number;
-  onEvent?(listener: (event: FakeMrpEvent) => void): () => void;
+  onEvent?(listener: (event: FakeMrpEvent | FakePlayEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -77,6 +85,8 @@ interface ServeContext {
   readonly pin: string;
   readonly requirePairing: boolean;
   readonly logger: Logger | undefined;
+  /** The MRP device: served on its own port, through AirPlay's tunnel, or both. */
+  readonly mrp: FakeMrpDevice | undefined;
 }
 
 /** Each protocol of the fake: how a real device announces it, and what serves it. */
@@ -88,18 +98,10 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.MRP,
     announce: (id, port) => listOf(mrpAnnouncement(id, port)),
-    serve: ({ identity, address, pin, requirePairing, logger }) =>
-      FakeMrpDevice.start({
-        address,
-        name: identity.name,
-        uniqueIdentifier: identity.mrpIdentifier,
-        buildNumber: identity.buildNumber,
-        model: identity.model,
-        seed: Buffer.from(identity.seed, "hex"),
-        pin,
-        requirePairing,
-        ...(logger ? { logger } : {}),
-      }),
+    serve: async ({ mrp }) => {
+      if (mrp === undefined) throw new Error("this profile has no MRP device");
+      return mrp;
+    },
   },
   {
     protocol: Protocol.DMAP,
@@ -109,7 +111,17 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.AirPlay,
     announce: (id, port) => [airplayAnnouncement(id, port)],
-    serve: ({ address }) => acceptingListener(address),
+    serve: ({ identity, address, pin, mrp, logger }) =>
+      airplayServer(
+        FakeAirPlayDevice.start({
+          address,
+          identifier: identity.airplayPairingIdentity,
+          seed: Buffer.from(identity.seed, "hex"),
+          pin,
+          ...(mrp ? { mrp } : {}),
+          ...(logger ? { logger } : {}),
+        }),
+      ),
   },
   {
     protocol: Protocol.Companion,
@@ -169,19 +181,44 @@ export class FakeAppleTV {
     });
 
     const pin = options.pin ?? "1111";
+    // tvOS devices have MRP: on a port of its own up to tvOS 14, only through AirPlay's
+    // tunnel later. The same MRP device serves both ways.
+    const mrp =
+      profile === "atv3"
+        ? undefined
+        : await FakeMrpDevice.start({
+            address,
+            name: identity.name,
+            uniqueIdentifier: identity.mrpIdentifier,
+            buildNumber: identity.buildNumber,
+            model: identity.model,
+            seed: Buffer.from(identity.seed, "hex"),
+            pin,
+            requirePairing: options.requirePairing ?? false,
+            ...(options.logger ? { logger: options.logger } : {}),
+          });
     const context: ServeContext = {
       identity,
       address,
       pin,
       requirePairing: options.requirePairing ?? false,
       logger: options.logger,
+      mrp,
     };
     const servers: RunningServer[] = [];
     const services: FakeServiceInfo[] = [];
     try {
+      if (mrp) servers.push({ protocol: Protocol.MRP, server: mrp });
       for (const fake of PROTOCOL_FAKES) {
         // Ask with port 0 first: does this device offer the protocol at all?
         if (fake.announce(identity, 0).length === 0) continue;
+        if (fake.protocol === Protocol.MRP && mrp) {
+          for (const announcement of fake.announce(identity, mrp.port)) {
+            responder.publish({ ...announcement, address });
+            services.push({ protocol: fake.protocol, port: mrp.port, announcement });
+          }
+          continue;
+        }
         const server = await fake.serve(context);
         servers.push({ protocol: fake.protocol, server });
         for (const announcement of fake.announce(identity, server.port)) {
@@ -232,6 +269,14 @@ export class FakeAppleTV {
   get mrp(): FakeMrpDevice | undefined {
     const server = this.#servers.find((s) => s.protocol === Protocol.MRP)?.server;
     return server instanceof FakeMrpDevice ? server : undefined;
+  }
+
+  /** The AirPlay receiver inside the fake (its play requests, its paired clients). */
+  get airplay(): FakeAirPlayDevice | undefined {
+    const server = this.#servers.find((s) => s.protocol === Protocol.AirPlay)?.server;
+    return server !== undefined && "device" in server && server.device instanceof FakeAirPlayDevice
+      ? server.device
+      : undefined;
   }
 
   /**
@@ -329,6 +374,49 @@ export class FakeAppleTV {
 
 function listOf<T>(value: T | undefined): T[] {
   return value === undefined ? [] : [value];
+}
+
+/** The fake AirPlay receiver as one of the fake's servers, its events named for the log. */
+async function airplayServer(
+  starting: Promise<FakeAirPlayDevice>,
+): Promise<ProtocolServer & { device: FakeAirPlayDevice }> {
+  const device = await starting;
+  return {
+    device,
+    get port() {
+      return device.port;
+    },
+    onEvent(listener) {
+      return device.onEvent((event: FakeAirPlayEvent) => {
+        if (event.kind !== "playback") return;
+        switch (event.type) {
+          case "play":
+            listener({ kind: "play_url", url: event.url, position: event.position });
+            return;
+          case "fetched":
+            listener({
+              kind: "play_fetched",
+              url: event.url,
+              bytes: event.bytes,
+              sha256: event.sha256,
+            });
+            return;
+          case "fetch-failed":
+            listener({ kind: "play_failed", url: event.url, reason: event.reason });
+            return;
+          case "stop":
+            listener({ kind: "play_stopped" });
+            return;
+          case "finished":
+            listener({ kind: "play_finished", url: event.url });
+            return;
+          default:
+            return;
+        }
+      });
+    },
+    close: () => device.close(),
+  };
 }
 
 /** A listener that accepts connections and closes them, for protocols not served yet. */

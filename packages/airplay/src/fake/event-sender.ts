@@ -1,0 +1,73 @@
+// The fake device's end of the event channel: it sends a request, as a real receiver
+// does, and holds the client to answering it 200.
+
+import type { Socket } from "node:net";
+import { HapFrameCipher, type SessionKeys } from "@atv/hap";
+import { type Logger, silentLogger } from "@atv/interface";
+import { encodeRequest, HttpResponseParser } from "../http/codec.js";
+import { encodePlist } from "../plist.js";
+
+export class FakeEventChannel {
+  readonly #socket: Socket;
+  readonly #cipher: HapFrameCipher;
+  readonly #parser = new HttpResponseParser();
+  readonly #logger: Logger;
+  #cseq = 0;
+  #closed = false;
+  /** Statuses of the client's answers, in order. */
+  readonly answers: number[] = [];
+
+  constructor(socket: Socket, keys: SessionKeys, logger: Logger = silentLogger) {
+    this.#socket = socket;
+    this.#cipher = new HapFrameCipher(keys.outputKey, keys.inputKey);
+    this.#logger = logger;
+    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
+    socket.on("error", () => this.close());
+    socket.on("close", () => this.close());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends a request with a plist body, as receivers do to report a change. */
+  send(uri: string, body: Record<string, string | number | boolean>): void {
+    if (this.#closed) return;
+    const request = encodeRequest({
+      method: "POST",
+      uri,
+      protocol: "RTSP/1.0",
+      headers: {
+        CSeq: this.#cseq++,
+        Server: "AirTunes/760.20.1",
+        "Content-Type": "application/x-apple-binary-plist",
+      },
+      body: encodePlist(body),
+    });
+    this.#socket.write(this.#cipher.encrypt(request));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  #receive(chunk: Buffer): void {
+    if (this.#closed) return;
+    try {
+      const plain = this.#cipher.decrypt(chunk);
+      for (const response of this.#parser.push(plain)) {
+        this.answers.push(response.status);
+        if (response.status !== 200) {
+          this.#logger.debug("fake airplay: event answered %d, closing", response.status);
+          this.close();
+          return;
+        }
+      }
+    } catch (error) {
+      this.#logger.debug("fake airplay: bad input on the event channel: %o", error);
+      this.close();
+    }
+  }
+}
