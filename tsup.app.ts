@@ -1,5 +1,11 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
+
+// See scripts/stream-buffers-shim.cjs.
+const STREAM_BUFFERS_SHIM = fileURLToPath(
+  new URL("./scripts/stream-buffers-shim.cjs", import.meta.url),
+);
 
 /**
  * Build options for the command-line apps: the app as one CommonJS bundle with our
@@ -17,6 +23,9 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
     treeshake: true,
     minify: false,
     noExternal: [/.*/],
+    esbuildOptions(options) {
+      options.alias = { ...options.alias, "stream-buffers": STREAM_BUFFERS_SHIM };
+    },
   };
   return [
     {

@@ -1,7 +1,9 @@
-// The quick-start demo: start a simulated Apple TV, find it, pair with it, control it and
-// watch what it plays with the CLIs, then stop it. Artwork is saved to a temporary folder.
+// The quick-start demo: start a simulated Apple TV (tvOS 17: no MRP port, control only
+// through AirPlay 2's tunnel), find it, pair with it over AirPlay, control it and watch
+// what it plays with the CLIs, play a local file on it, then stop it. Artwork and the
+// played file live in a temporary folder.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bins, startFake } from "./fake-process.mjs";
@@ -29,11 +31,11 @@ let failed = false;
 try {
   console.log(`atvfake: "${ready.name}" serving on ${ready.address}, mDNS port ${ready.mdns_port}`);
   run("atvremote", ["scan"]);
-  const paired = run("atvremote", ["--protocol", "mrp", "--pin", "1111", "pair"]);
+  const paired = run("atvremote", ["--protocol", "airplay", "--pin", "1111", "pair"]);
   const credentials = /credentials: (\S+)/.exec(paired)?.[1];
   if (!credentials) throw new Error("no credentials in the pairing output");
-  const withCredentials = ["--mrp-credentials", credentials];
-  const shown = ["--mrp-credentials", "<credentials>"];
+  const withCredentials = ["--airplay-credentials", credentials];
+  const shown = ["--airplay-credentials", "<credentials>"];
   run(
     "atvremote",
     [...withCredentials, "play", "select=double_tap", "playing"],
@@ -45,7 +47,15 @@ try {
     [...shown, "set_volume=30", "volume", "power_state", "artwork_save"],
   );
   console.log(`(saved: ${readdirSync(workDir).join(", ")})`);
-  run("atvscript", ["playing"]);
+  run("atvscript", [...withCredentials, "playing"], [...shown, "playing"]);
+  // A local file: atvremote serves it over HTTP while the fake device reads it.
+  const movie = join(workDir, "movie.mp4");
+  writeFileSync(movie, Buffer.alloc(64 * 1024, 1));
+  run("atvremote", [...withCredentials, `play_url=${movie}`], [...shown, "play_url=movie.mp4"]);
+  // (spawnSync held the event loop, so atvfake's lines are read only now.)
+  const fetched = await fake.waitForEvent((event) => event.event === "play_fetched");
+  if (fetched?.bytes !== 64 * 1024) throw new Error("the fake did not read the whole file");
+  console.log(`atvfake: ${JSON.stringify(fetched)}`);
 } catch (error) {
   console.error(`demo failed: ${error.message}`);
   failed = true;

@@ -16,6 +16,8 @@ export async function startFake(args = []) {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
+  const events = [];
+  lines.on("line", (line) => events.push(JSON.parse(line)));
   const ready = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("atvfake did not get ready in 10 s")), 10_000);
     child.once("exit", (code) => reject(new Error(`atvfake exited early (code ${code})`)));
@@ -29,6 +31,18 @@ export async function startFake(args = []) {
   });
   return {
     ready,
+    /** Every JSON line atvfake printed so far, parsed. */
+    events,
+    /** The first event `matches` accepts, waiting for it up to `timeout` ms. */
+    async waitForEvent(matches, timeout = 5000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const found = events.find(matches);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error("atvfake did not print the awaited event");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

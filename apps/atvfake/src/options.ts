@@ -33,7 +33,7 @@ options:
   --mdns-port PORT   mDNS port to answer on (default: 5353; 0 picks a free one)
   --name NAME        device name (default: the profile's)
   --pin PIN          PIN the device asks for when pairing (default: 1111)
-  --profile PROFILE  device to simulate: ${FAKE_PROFILES.join(", ")} (default: tvos14)
+  --profile PROFILE  device to simulate: ${FAKE_PROFILES.join(", ")} (default: tvos17)
   --require-pairing  refuse unpaired (unencrypted) MRP sessions, as few devices do
   --static           keep playing the example video instead of cycling through
                      video, music and nothing playing
@@ -59,7 +59,7 @@ export function parseFakeOptions(argv: readonly string[]): FakeOptions {
   }
   const pin = cmd.text("pin") ?? "1111";
   if (!/^\d{1,4}$/.test(pin)) throw new UsageError("argument --pin: must be 1 to 4 digits");
-  const profile = cmd.text("profile") ?? "tvos14";
+  const profile = cmd.text("profile") ?? "tvos17";
   if (!isFakeProfile(profile)) {
     throw new UsageError(
       `argument --profile: invalid choice: '${profile}' (choose from ${FAKE_PROFILES.join(", ")})`,

@@ -5,6 +5,8 @@ import type { FakeOptions } from "./options.js";
 
 /** How long each state of the now-playing cycle lasts (pyatv's fake_device.py). */
 const NOW_PLAYING_INTERVAL_MS = 3000;
+/** How long a URL "plays" on the fake: long enough to watch, short enough for a demo. */
+const PLAY_DURATION_S = 2;
 
 /** Serves until SIGINT or SIGTERM; one JSON line per event on standard output. */
 export async function serve(options: FakeOptions): Promise<number> {
@@ -20,6 +22,7 @@ export async function serve(options: FakeOptions): Promise<number> {
     pin: options.pin,
     profile: options.profile,
     requirePairing: options.requirePairing,
+    playDuration: PLAY_DURATION_S,
   });
   // As pyatv's fake_device.py in demo mode; close() stops the cycle.
   device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS, { static: options.static });

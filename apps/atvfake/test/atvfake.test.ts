@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scan } from "@atv/core";
@@ -21,14 +22,15 @@ describe("atvfake", () => {
   it("serves a device that scans find, and stops cleanly on SIGTERM", async () => {
     const fake = startFake(["--mdns-port", "0", "--name", "Fake Den", "--pin", "4321"]);
     const ready = await fake.next("ready");
+    // tvOS 17 by default: no MRP service of its own, MRP only through AirPlay.
     expect(ready).toMatchObject({
       event: "ready",
       name: "Fake Den",
       address: "127.0.0.1",
-      profile: "tvos14",
+      profile: "tvos17",
     });
     const services = ready.services as Array<{ protocol: string; port: number }>;
-    expect(services.map((s) => s.protocol).sort()).toEqual(["airplay", "companion", "mrp", "raop"]);
+    expect(services.map((s) => s.protocol).sort()).toEqual(["airplay", "companion", "raop"]);
 
     const [device] = await scan({
       hosts: ["127.0.0.1"],
@@ -47,7 +49,7 @@ describe("atvfake", () => {
   });
 
   it("prints a JSON line for every command and button it receives", async () => {
-    const fake = startFake(["--mdns-port", "0"]);
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0"]);
     const ready = await fake.next("ready");
     const port = String(ready.mdns_port);
     const run = await runCli("atvremote", [
@@ -75,7 +77,15 @@ describe("atvfake", () => {
   });
 
   it("refuses unpaired sessions with --require-pairing", async () => {
-    const fake = startFake(["--mdns-port", "0", "--require-pairing", "--pin", "4321"]);
+    const fake = startFake([
+      "--profile",
+      "tvos14",
+      "--mdns-port",
+      "0",
+      "--require-pairing",
+      "--pin",
+      "4321",
+    ]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const plain = await runCli("atvremote", [...base, "play"]);
@@ -97,7 +107,7 @@ describe("atvfake", () => {
   });
 
   it("plays the example video with --static, with PNG artwork", async () => {
-    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0", "--static"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const { stdout } = await runCli("atvscript", [...base, "playing"]);
@@ -117,7 +127,7 @@ describe("atvfake", () => {
   });
 
   it("prints a JSON line when the volume or the power changes", async () => {
-    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0", "--static"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     expect((await runCli("atvremote", [...base, "set_volume=30", "turn_off=1"])).code).toBe(0);
@@ -128,7 +138,7 @@ describe("atvfake", () => {
   });
 
   it("cycles from the example video to the example song", async () => {
-    const fake = startFake(["--mdns-port", "0"]);
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0"]);
     const ready = await fake.next("ready");
     const script = startCli("atvscript", [
       "-s",
@@ -142,6 +152,61 @@ describe("atvfake", () => {
     script.child.stdin.end("\n");
     await script.exit;
     expect(titles().slice(0, 2)).toEqual(["dummy", "music"]);
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("pairs over AirPlay and is controlled through the tunnel; plays a local file", async () => {
+    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    // No credentials: the tunnel needs a pairing, so nothing can play.
+    const refused = await runCli("atvremote", [...base, "play"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("not supported");
+
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "airplay",
+      "--pin",
+      "1111",
+      "pair",
+    ]);
+    expect(paired.code).toBe(0);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    expect(credentials.split(":")).toHaveLength(4);
+    const withCredentials = [...base, "--airplay-credentials", credentials];
+
+    expect((await runCli("atvremote", [...withCredentials, "play"])).code).toBe(0);
+    expect(await fake.next("command")).toEqual({ event: "command", protocol: "mrp", name: "play" });
+    const { stdout } = await runCli("atvscript", [...withCredentials, "playing"]);
+    expect(JSON.parse(stdout)).toMatchObject({ result: "success", title: "dummy" });
+
+    const dir = await mkdtemp(join(tmpdir(), "atvfake-play-"));
+    try {
+      const movie = join(dir, "movie.mp4");
+      const bytes = Buffer.alloc(100_000, 7);
+      await writeFile(movie, bytes);
+      const played = await runCli("atvremote", [...withCredentials, `play_url=${movie}`]);
+      expect(played.code).toBe(0);
+      const request = await fake.next("play_url");
+      expect(request).toMatchObject({ protocol: "airplay", position: 0 });
+      expect(String(request.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/);
+      expect(await fake.next("play_fetched")).toMatchObject({
+        bytes: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      });
+      expect(await fake.next("play_finished")).toMatchObject({ url: request.url });
+      const missing = await runCli("atvremote", [
+        ...withCredentials,
+        `play_url=${join(dir, "nope.mp4")}`,
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("nope.mp4");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });

@@ -40,6 +40,8 @@ export interface FakeAppleTVOptions {
   pin?: string;
   /** Refuse unencrypted (unpaired) sessions (default false: most devices allow them). */
   requirePairing?: boolean;
+  /** Seconds a played URL lasts on the fake's AirPlay receiver (default 10). */
+  playDuration?: number;
   profile?: FakeProfile;
   /**
    * Also answer multicast queries (default: on any address but loopback, where the fake
@@ -87,6 +89,7 @@ interface ServeContext {
   readonly logger: Logger | undefined;
   /** The MRP device: served on its own port, through AirPlay's tunnel, or both. */
   readonly mrp: FakeMrpDevice | undefined;
+  readonly playDuration: number | undefined;
 }
 
 /** Each protocol of the fake: how a real device announces it, and what serves it. */
@@ -111,10 +114,11 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.AirPlay,
     announce: (id, port) => [airplayAnnouncement(id, port)],
-    serve: ({ identity, address, pin, mrp, logger }) =>
+    serve: ({ identity, address, pin, mrp, logger, playDuration }) =>
       airplayServer(
         FakeAirPlayDevice.start({
           address,
+          ...(playDuration ? { playback: { duration: playDuration } } : {}),
           identifier: identity.airplayPairingIdentity,
           seed: Buffer.from(identity.seed, "hex"),
           pin,
@@ -204,6 +208,7 @@ export class FakeAppleTV {
       requirePairing: options.requirePairing ?? false,
       logger: options.logger,
       mrp,
+      playDuration: options.playDuration,
     };
     const servers: RunningServer[] = [];
     const services: FakeServiceInfo[] = [];
