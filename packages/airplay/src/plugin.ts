@@ -70,7 +70,12 @@ export const airplayPlugin: ProtocolPlugin = {
       {
         protocol: Protocol.AirPlay,
         stream,
-        remoteControl: { stop: () => stream.stop() },
+        // While a URL plays these reach AirPlay first (takesOver), as pyatv's takeover.
+        remoteControl: {
+          stop: () => stream.stop(),
+          pause: () => stream.pause(),
+          play: () => stream.play(),
+        },
         takesOver: () => stream.playing,
         features: {
           getFeature(name) {

@@ -32,6 +32,8 @@ export interface AirPlayStreamOptions {
 interface Playback {
   readonly controller: AbortController;
   readonly exchange: HttpExchange;
+  /** Where player requests (/rate) go: the RTSP session on AirPlay 2. */
+  readonly control: HttpExchange;
 }
 
 export class AirPlayStream implements Pick<Stream, "playUrl" | "close"> {
@@ -97,7 +99,7 @@ export class AirPlayStream implements Pick<Stream, "playUrl" | "close"> {
         close = () => connection.close();
         exchange = connection.exchange;
       }
-      this.#current = { controller, exchange };
+      this.#current = { controller, exchange, control: sessionExchange ?? exchange };
       await playUrl(exchange, source.url, {
         version: this.#options.version,
         signal: controller.signal,
@@ -127,7 +129,23 @@ export class AirPlayStream implements Pick<Stream, "playUrl" | "close"> {
     current.controller.abort();
   }
 
+  /** Pauses what plays (the device's player rate to 0). */
+  async pause(): Promise<void> {
+    await this.#rate(0);
+  }
+
+  /** Resumes what plays (rate 1). */
+  async play(): Promise<void> {
+    await this.#rate(1);
+  }
+
   close(): void {
     this.#current?.controller.abort();
+  }
+
+  async #rate(rate: number): Promise<void> {
+    const current = this.#current;
+    if (current === undefined) throw new NotSupportedError("no URL is playing");
+    await current.control({ method: "POST", uri: `/rate?value=${rate.toFixed(6)}` });
   }
 }
