@@ -6,6 +6,7 @@
 // MRP ProtocolMessages, each behind its varint length. Pure code: the channel decrypts the
 // stream (HAP framing) and feeds the bytes in.
 
+import { concatBytes } from "@atv/hap";
 import { ProtocolError } from "@atv/interface";
 import { encodeVarint } from "@atv/mrp";
 import { encodePlist, type PlistValue, plistTypeName } from "./plist.js";
@@ -187,7 +188,6 @@ const MAX_VARINT_BYTES = 5;
  */
 export function encodeMrpPayload(messages: readonly Uint8Array[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  let size = 0;
   for (const message of messages) {
     if (message[0] !== MESSAGE_TAG)
       throw new RangeError("an MRP message starts with its type field (0x08)");
@@ -196,15 +196,8 @@ export function encodeMrpPayload(messages: readonly Uint8Array[]): Uint8Array {
     }
     const prefix = encodeVarint(message.length);
     parts.push(prefix, message);
-    size += prefix.length + message.length;
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /**

@@ -1,5 +1,6 @@
 // @atv/hap: HomeKit-style pairing and encrypted channels, controller side. The device side
 // is at "@atv/hap/server".
+export { bytesEqual, concatBytes } from "./bytes.js";
 export {
   chacha20Open,
   chacha20Seal,

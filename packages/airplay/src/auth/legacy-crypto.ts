@@ -95,8 +95,3 @@ export const VERIFY_SIGNATURE_PREFIX = Uint8Array.of(0, 0, 0, 0);
 /** Ed25519 signatures and X25519/Ed25519 keys. */
 export const SIGNATURE_LENGTH = 64;
 export const KEY_LENGTH = 32;
-
-/** The bytes of several arrays one after the other, as a plain Uint8Array. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
-}

@@ -3,6 +3,7 @@
 // tests recorded them (tests/fake_device/airplay.py); pyatv's fake only replays them.
 
 import {
+  concatBytes,
   ed25519KeyPairFromSeed,
   ed25519Sign,
   ed25519Verify,
@@ -13,7 +14,6 @@ import {
 import { SrpServerSession } from "@atv/hap/server";
 import { ProtocolError } from "@atv/interface";
 import {
-  concatBytes,
   gcmOpen,
   gcmSeal,
   KEY_LENGTH,

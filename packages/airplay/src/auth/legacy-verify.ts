@@ -4,6 +4,7 @@
 // It proves the client is paired; it yields no session keys (the connection stays clear).
 
 import {
+  concatBytes,
   ed25519KeyPairFromSeed,
   ed25519Sign,
   type HapCredentials,
@@ -15,7 +16,6 @@ import { InvalidStateError, ProtocolError } from "@atv/interface";
 import type { HttpExchange } from "../http/types.js";
 import { LEGACY_VERIFY_HEADERS } from "./headers.js";
 import {
-  concatBytes,
   KEY_LENGTH,
   SIGNATURE_LENGTH,
   VERIFY_KEYS_PREFIX,

@@ -13,20 +13,15 @@ import {
   FakeControlConnection,
   type FakePlaybackEndpoint,
 } from "./control-connection.js";
-import { FakePlayback, type FakePlaybackEvent, type FakePlaybackOptions } from "./playback.js";
+import {
+  FakePlayback,
+  type FakePlaybackEvent,
+  type FakePlaybackOptions,
+  PLAYBACK_PATHS,
+} from "./playback.js";
 
 /** Close a client connection that sends nothing for this long: a stalled peer. */
 export const IDLE_TIMEOUT = 60_000;
-
-// The endpoints of play URL requests (pyatv's player.py and fake device).
-const PLAYBACK_PATHS = new Set([
-  "/play",
-  "/playback-info",
-  "/stop",
-  "/scrub",
-  "/rate",
-  "/setProperty",
-]);
 
 export interface FakeAirPlayDeviceOptions {
   /** Address to listen on; default 127.0.0.1. */

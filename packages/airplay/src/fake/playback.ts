@@ -81,7 +81,8 @@ interface Session {
 }
 
 const PARAMETERS_TYPE = "text/parameters";
-const KNOWN_PATHS = new Set([
+/** The endpoints of play URL requests (pyatv's player.py and fake device). */
+export const PLAYBACK_PATHS: ReadonlySet<string> = new Set([
   "/play",
   "/playback-info",
   "/stop",
@@ -170,7 +171,7 @@ export class FakePlayback {
           body: encodePlist({ errorCode: 0 }),
         };
       default:
-        return { status: KNOWN_PATHS.has(target.pathname) ? 405 : 404 };
+        return { status: PLAYBACK_PATHS.has(target.pathname) ? 405 : 404 };
     }
   }
 

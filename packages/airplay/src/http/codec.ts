@@ -3,6 +3,7 @@
 // socket in sight. Behaviour follows pyatv's support/http.py (format_request,
 // format_response, parse_request, parse_response) where it decides something.
 
+import { concatBytes } from "@atv/hap";
 import { ProtocolError } from "@atv/interface";
 import type {
   HttpRequest,
@@ -312,7 +313,7 @@ class MessageReader<S> {
         messages.push({
           start: message.start,
           headers: message.headers,
-          body: joined(message.parts),
+          body: concatBytes(...message.parts),
         });
         this.#message = undefined;
         continue;
@@ -407,17 +408,4 @@ function checkLimit(value: number, name: string): number {
     throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
   return value;
-}
-
-/** One fresh array of the parts (never a view of a caller's chunk). */
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
