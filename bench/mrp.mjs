@@ -1,7 +1,8 @@
 // MRP against the fake device: pair-verify + connect, and encrypted request/response round
 // trips (a command and the device's result) over loopback. Measured twice: with the fake
 // in this process (client and device share one core's event loop) and with atvfake in a
-// process of its own, as a real device is.
+// process of its own, as a real device is (atvfake's tvOS 14 profile, which still offers
+// MRP on its own port; tvOS 15+ carries MRP only through AirPlay, see tunnel.mjs).
 import { connectMrp, pairMrp } from "@atv/mrp";
 import { FakeMrpDevice } from "@atv/mrp/fake";
 import { startFake } from "../scripts/fake-process.mjs";
@@ -12,7 +13,8 @@ const CONNECT_RUNS = 100;
 const ROUND_TRIPS = 20_000;
 const IN_FLIGHT = 32;
 
-async function pairedCredentials(port) {
+/** MRP credentials from pairing with the device on `port` (PIN 1111). */
+export async function pairedCredentials(port) {
   const pairing = pairMrp({ host: "127.0.0.1", port });
   try {
     await pairing.begin();
@@ -89,7 +91,7 @@ export async function benchMrp() {
   } finally {
     await device.close();
   }
-  const fake = await startFake();
+  const fake = await startFake(["--profile", "tvos14"]);
   try {
     const mrp = fake.ready.services.find((s) => s.protocol === "mrp");
     rows.push(...(await measure(mrp.port, "in its own process (atvfake)")));

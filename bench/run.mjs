@@ -7,12 +7,14 @@ import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchNowPlaying } from "./now-playing.mjs";
 import { benchScan } from "./scan.mjs";
+import { benchTunnel } from "./tunnel.mjs";
 
 const rows = [
   ...(await benchCliStart()),
   ...(await benchScan()),
   ...(await benchLoopback()),
   ...(await benchMrp()),
+  ...(await benchTunnel()),
   ...(await benchNowPlaying()),
 ];
 
@@ -22,11 +24,11 @@ const table = [
   "| --- | --- | --- |",
   ...rows.map((r) => `| ${r.name} | ${format(r)} | ${r.target} |`),
 ].join("\n");
-/** Rates as whole numbers with separators, times to a tenth. */
+/** Rates as whole numbers with separators; times and ratios to a tenth (two places below 10). */
 function format(row) {
-  return row.unit === "/s"
-    ? `${Math.round(row.value).toLocaleString("en-US")}/s`
-    : `${row.value.toFixed(row.value < 10 ? 2 : 1)} ${row.unit}`;
+  if (row.unit === "/s") return `${Math.round(row.value).toLocaleString("en-US")}/s`;
+  const figure = row.value.toFixed(row.value < 10 ? 2 : 1);
+  return row.unit === "×" ? `${figure}×` : `${figure} ${row.unit}`;
 }
 
 const text = `${header}\n\n${table}\n`;

@@ -5,6 +5,7 @@
 
 import { PlaybackError } from "@atv/interface";
 import { decodePlist, type PlistDictionary, type PlistValue, plistDict } from "../plist.js";
+import { decodeAnyPlist } from "../xml-plist.js";
 
 export interface PlaybackInfo {
   /** Media is loaded: the answer has a "duration" (pyatv's only test for it). */
@@ -27,7 +28,17 @@ export interface PlaybackInfo {
 export function parsePlaybackInfo(body: Uint8Array): PlaybackInfo {
   // pyatv: "Got playback-info response without content" counts as an empty dictionary.
   if (body.length === 0) return { playing: false };
-  const info = plistDict(decodePlist(body), "playback-info");
+  return playbackInfoOf(decodePlist(body));
+}
+
+/** The same for a body in either plist form: AirPlay 1 receivers answer in XML. */
+export async function readPlaybackInfo(body: Uint8Array): Promise<PlaybackInfo> {
+  if (body.length === 0) return { playing: false };
+  return playbackInfoOf(await decodeAnyPlist(body));
+}
+
+function playbackInfoOf(value: PlistValue): PlaybackInfo {
+  const info = plistDict(value, "playback-info");
   if (Object.hasOwn(info, "error")) {
     const error = info.error;
     const details = isDictionary(error) ? error : {};

@@ -15,7 +15,7 @@ import {
 import { AirPlayMajorVersion } from "../features.js";
 import type { HttpExchange } from "../http/types.js";
 import { afterPlayRequests, playRequest, stopRequest } from "./play-request.js";
-import { type PlaybackInfo, parsePlaybackInfo } from "./playback-info.js";
+import { type PlaybackInfo, readPlaybackInfo } from "./playback-info.js";
 
 /** pyatv's PLAY_RETRIES: /play attempts while the device answers 500. */
 export const PLAY_ATTEMPTS = 3;
@@ -166,7 +166,7 @@ async function waitForMediaToEnd(
       }
       throw error;
     }
-    const info = parsePlaybackInfo(body);
+    const info = await readPlaybackInfo(body);
     logger.debug("airplay: playback-info %o", info);
     options.onPlaybackInfo?.(info);
     if (info.playing) {

@@ -1,0 +1,96 @@
+import { ProtocolError } from "@atv/interface";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { readPlaybackInfo } from "./play/playback-info.js";
+import { encodePlist } from "./plist.js";
+import { decodeAnyPlist, isXmlPlist } from "./xml-plist.js";
+
+// What an AirPlay 1 receiver answers /playback-info with while a video plays (the shape
+// pyatv's fake device sends as XML).
+const PLAYING_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>duration</key><real>125.5</real>
+  <key>position</key><real>12.25</real>
+  <key>rate</key><real>1</real>
+  <key>readyToPlay</key><true/>
+  <key>loadedTimeRanges</key><array><dict><key>start</key><real>0</real></dict></array>
+  <key>uuid</key><string>abc</string>
+  <key>blob</key><data>AAEC</data>
+</dict>
+</plist>`;
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe("XML plists", () => {
+  it("reads what an AirPlay 1 receiver answers, as binary ones are read", async () => {
+    const value = await decodeAnyPlist(bytes(PLAYING_XML));
+    expect(value).toMatchObject({
+      duration: 125.5,
+      position: 12.25,
+      readyToPlay: true,
+      uuid: "abc",
+    });
+    expect((value as { blob: Uint8Array }).blob).toEqual(Uint8Array.of(0, 1, 2));
+    expect(await readPlaybackInfo(bytes(PLAYING_XML))).toEqual({
+      playing: true,
+      duration: 125.5,
+      position: 12.25,
+      rate: 1,
+      readyToPlay: true,
+    });
+  });
+
+  it("still reads binary plists", async () => {
+    expect(isXmlPlist(encodePlist({ a: 1 }))).toBe(false);
+    expect(await decodeAnyPlist(encodePlist({ a: 1 }))).toEqual({ a: 1 });
+  });
+
+  it("turns a device's XML error into the same PlaybackError as a binary one", async () => {
+    const xml = `<?xml version="1.0"?><plist version="1.0"><dict><key>error</key><dict><key>code</key><integer>-11800</integer><key>domain</key><string>AVFoundationErrorDomain</string></dict></dict></plist>`;
+    await expect(readPlaybackInfo(bytes(xml))).rejects.toThrow(
+      "got error -11800 (AVFoundationErrorDomain) when playing video",
+    );
+  });
+
+  it("refuses entity declarations, oversized and malformed XML with a ProtocolError", async () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY a "aaaaaaaaaa">]><plist><string>&a;</string></plist>`;
+    await expect(decodeAnyPlist(bytes(bomb))).rejects.toBeInstanceOf(ProtocolError);
+    await expect(
+      decodeAnyPlist(bytes(`<?xml version="1.0"?><plist><dict><key>a</key>`)),
+    ).rejects.toBeInstanceOf(ProtocolError);
+    const huge = `<?xml version="1.0"?><plist><string>${"a".repeat(1024 * 1024)}</string></plist>`;
+    await expect(decodeAnyPlist(bytes(huge))).rejects.toBeInstanceOf(ProtocolError);
+    const deep = `<?xml version="1.0"?><plist>${"<array>".repeat(100)}${"</array>".repeat(100)}</plist>`;
+    await expect(decodeAnyPlist(bytes(deep))).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it("never fails with anything but a ProtocolError on random and mutated XML", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string().map((s) => `<?xml version="1.0"?>${s}`),
+          fc
+            .tuple(
+              fc.nat(PLAYING_XML.length),
+              fc.nat(PLAYING_XML.length),
+              fc.string({ maxLength: 8 }),
+            )
+            .map(
+              ([a, b, s]) =>
+                PLAYING_XML.slice(0, Math.min(a, b)) + s + PLAYING_XML.slice(Math.max(a, b)),
+            ),
+        ),
+        async (text) => {
+          try {
+            await decodeAnyPlist(bytes(text));
+          } catch (error) {
+            expect(error).toBeInstanceOf(ProtocolError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
