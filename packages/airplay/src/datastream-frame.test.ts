@@ -21,7 +21,7 @@ import {
   replyFrame,
   syncFramePayload,
 } from "./datastream-frame.js";
-import { decodePlist, type PlistValue } from "./plist.js";
+import { decodePlist, encodePlist, type PlistValue } from "./plist.js";
 import { fromHex, mutatedFrom, toHex } from "./testing/byte-mutations.js";
 
 interface MessageJson {
@@ -121,6 +121,25 @@ describe("data stream known answers (pyatv's channels.py)", () => {
       decodePlist(fromHex(syncVector.plist_hex)),
     );
     expect(mrpDataOfPayload(decodePlist(fromHex(syncVector.plist_hex)))).toEqual(payload);
+  });
+
+  it("writes the sync payload byte for byte as Python's plistlib does", () => {
+    const payload = fromHex(syncVector.protobuf_payload_hex);
+    expect(toHex(syncFramePayload(payload))).toBe(syncVector.plist_hex);
+  });
+
+  it("writes sync payloads of every size class that both plist readers take back", () => {
+    for (const size of [0, 1, 14, 15, 255, 256, 65535, 65536, 70000]) {
+      const data = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff);
+      const written = syncFramePayload(data);
+      expect(decodePlist(written)).toEqual({ params: { data } });
+      expect(decodePlist(encodePlist({ params: { data } }))).toEqual(decodePlist(written));
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {
+        expect(mrpDataOfPayload(decodePlist(syncFramePayload(data)))).toEqual(data);
+      }),
+    );
   });
 
   it("writes the rply frame byte for byte", () => {

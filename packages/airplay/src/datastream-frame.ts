@@ -9,7 +9,7 @@
 import { concatBytes } from "@atv/hap";
 import { ProtocolError } from "@atv/interface";
 import { encodeVarint } from "@atv/mrp";
-import { encodePlist, type PlistValue, plistTypeName } from "./plist.js";
+import { type PlistValue, plistTypeName } from "./plist.js";
 
 export const DATA_HEADER_LENGTH = 32;
 /** Largest frame a decoder accepts unless given another limit. */
@@ -242,9 +242,56 @@ export function decodeMrpPayload(data: Uint8Array): Uint8Array[] {
   return messages;
 }
 
-/** A sync frame's payload: the binary plist {params: {data}}, as pyatv's send_protobuf. */
+// The fixed part of {params: {data}} as a binary plist: the header, then objects 0–3 —
+// dict {1: 2}, "params", dict {3: 4}, "data" — with one-byte references. Object 4, the
+// data, and the offset table and trailer follow (Apple's bplist00 layout, as CFBinaryPList
+// and Python's plistlib write it).
+const SYNC_PLIST_HEAD = Uint8Array.of(
+  ...Buffer.from("bplist00", "latin1"),
+  0xd1,
+  0x01,
+  0x02,
+  0x56,
+  ...Buffer.from("params", "latin1"),
+  0xd1,
+  0x03,
+  0x04,
+  0x54,
+  ...Buffer.from("data", "latin1"),
+);
+const SYNC_PLIST_OFFSETS = [8, 11, 18, 21, SYNC_PLIST_HEAD.length];
+
+/**
+ * A sync frame's payload: the binary plist {params: {data}}, as pyatv's send_protobuf.
+ * Written directly rather than by the general encoder: it is built for every message
+ * through the tunnel, and this one shape never changes.
+ */
 export function syncFramePayload(data: Uint8Array): Uint8Array {
-  return encodePlist({ params: { data } });
+  const n = data.length;
+  // The data object's marker: the length in the low nibble, or 0xF and an int object.
+  const marker =
+    n < 15
+      ? [0x40 | n]
+      : n < 0x100
+        ? [0x4f, 0x10, n]
+        : n < 0x10000
+          ? [0x4f, 0x11, n >> 8, n & 0xff]
+          : [0x4f, 0x12, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const tableOffset = SYNC_PLIST_HEAD.length + marker.length + n;
+  const out = new Uint8Array(tableOffset + SYNC_PLIST_OFFSETS.length + 32);
+  out.set(SYNC_PLIST_HEAD, 0);
+  out.set(marker, SYNC_PLIST_HEAD.length);
+  out.set(data, SYNC_PLIST_HEAD.length + marker.length);
+  out.set(SYNC_PLIST_OFFSETS, tableOffset);
+  // Trailer: 6 unused bytes, offset size 1, reference size 1, 5 objects, top object 0,
+  // then where the offset table starts (all big-endian 64-bit).
+  const trailer = new DataView(out.buffer, tableOffset + SYNC_PLIST_OFFSETS.length);
+  trailer.setUint8(6, 1);
+  trailer.setUint8(7, 1);
+  trailer.setBigUint64(8, 5n);
+  trailer.setBigUint64(16, 0n);
+  trailer.setBigUint64(24, BigInt(tableOffset));
+  return out;
 }
 
 /** params.data of a sync frame's decoded plist; undefined where there is none (pyatv skips those). */
