@@ -44,6 +44,7 @@ export class DataStreamChannel implements MrpTransport {
   readonly #logger: Logger;
   readonly #peer: string;
   #receiver: MrpTransportReceiver | undefined;
+  readonly #closeListeners = new Set<(error: Error | undefined) => void>();
   #seqno: bigint;
   #closed = false;
   #closeError: Error | undefined;
@@ -75,6 +76,15 @@ export class DataStreamChannel implements MrpTransport {
 
   setReceiver(receiver: MrpTransportReceiver): void {
     this.#receiver = receiver;
+  }
+
+  /**
+   * Hears the end of the channel once, besides the MRP receiver: undefined after close(),
+   * else why (the AirPlay session ends with its data stream).
+   */
+  onClose(listener: (error: Error | undefined) => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
   }
 
   /** Sync frames sent and not yet answered with a reply. */
@@ -184,10 +194,16 @@ export class DataStreamChannel implements MrpTransport {
     this.#closeError = error;
     this.#socket.destroy();
     if (error) this.#logger.debug("airplay data stream ended: %s", error.message);
-    try {
-      this.#receiver?.closed(error);
-    } catch (receiverError) {
-      this.#logger.debug("airplay data stream: close handler failed: %o", receiverError);
+    for (const listener of [
+      (e: Error | undefined) => this.#receiver?.closed(e),
+      ...this.#closeListeners,
+    ]) {
+      try {
+        listener(error);
+      } catch (listenerError) {
+        this.#logger.debug("airplay data stream: close handler failed: %o", listenerError);
+      }
     }
+    this.#closeListeners.clear();
   }
 }

@@ -145,6 +145,9 @@ export class Ap2Session {
       logger: this.#logger,
     });
     this.#dataChannel = channel;
+    channel.onClose((error) => {
+      if (error !== undefined) this.#lost(error);
+    });
     return channel;
   }
 
