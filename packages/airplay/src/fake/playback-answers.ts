@@ -37,32 +37,37 @@ export interface PlaybackSnapshot {
 }
 
 export function playbackInfoBody(snapshot: PlaybackSnapshot): Uint8Array {
+  return encodePlist(playbackInfoValue(snapshot));
+}
+
+/** What /playback-info answers, before it is written as a binary or an XML plist. */
+export function playbackInfoValue(snapshot: PlaybackSnapshot): PlistInput {
   const uuid: Record<string, PlistInput> =
     snapshot.uuid === undefined ? {} : { uuid: snapshot.uuid };
   switch (snapshot.status) {
     case "idle":
     case "finished":
-      return encodePlist({ readyToPlay: false, ...uuid });
+      return { readyToPlay: false, ...uuid };
     case "loading":
-      return encodePlist({
+      return {
         readyToPlay: false,
         playbackBufferEmpty: true,
         playbackBufferFull: false,
         playbackLikelyToKeepUp: false,
         ...uuid,
-      });
+      };
     case "failed": {
       const failure = snapshot.failure ?? LOAD_FAILURE;
-      return encodePlist({
+      return {
         readyToPlay: false,
         error: { code: failure.code, domain: failure.domain },
         ...uuid,
-      });
+      };
     }
     case "playing":
     case "paused": {
       const range = { start: new PlistReal(0), duration: new PlistReal(snapshot.duration) };
-      return encodePlist({
+      return {
         duration: new PlistReal(snapshot.duration),
         position: new PlistReal(snapshot.position),
         rate: new PlistReal(snapshot.rate),
@@ -73,7 +78,7 @@ export function playbackInfoBody(snapshot: PlaybackSnapshot): Uint8Array {
         loadedTimeRanges: [range],
         seekableTimeRanges: [range],
         ...uuid,
-      });
+      };
     }
   }
 }

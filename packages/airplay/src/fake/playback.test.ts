@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AirPlayMajorVersion } from "../features.js";
 import { decodePlist, encodePlist, PlistReal } from "../plist.js";
+import { decodeAnyPlist, isXmlPlist } from "../xml-plist.js";
 import { FakePlayback, type FakePlaybackEvent } from "./playback.js";
 import { parsePlayRequest } from "./playback-request.js";
 
@@ -73,7 +74,10 @@ function v1Play(url: string, position = 0): [string, string, Record<string, stri
 async function info(playback: FakePlayback): Promise<Record<string, unknown>> {
   const answer = await playback.handle("GET", "/playback-info", {}, NO_BODY);
   expect(answer.status).toBe(200);
-  return decodePlist(answer.body!) as Record<string, unknown>;
+  // AirPlay 1 sessions are answered in XML, as AirPlay 1 receivers do; AirPlay 2 in binary.
+  const xml = answer.headers?.["Content-Type"] === "text/x-apple-plist+xml";
+  expect(isXmlPlist(answer.body!)).toBe(xml);
+  return (await decodeAnyPlist(answer.body!)) as Record<string, unknown>;
 }
 
 async function scrub(playback: FakePlayback): Promise<string> {

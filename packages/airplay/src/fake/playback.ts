@@ -16,11 +16,12 @@ import {
   type FakePlaybackStatus,
   LOAD_FAILURE,
   type PlaybackSnapshot,
-  playbackInfoBody,
+  playbackInfoValue,
   scrubBody,
 } from "./playback-answers.js";
 import { fetchMedia } from "./playback-fetch.js";
 import { type FakePlayRequest, parsePlayRequest } from "./playback-request.js";
+import { encodeXmlPlist, XML_PLIST_CONTENT_TYPE } from "./xml-plist-writer.js";
 
 export type { FakePlaybackStatus } from "./playback-answers.js";
 export type { FakePlayRequest } from "./playback-request.js";
@@ -222,10 +223,19 @@ export class FakePlayback {
   }
 
   #playbackInfo(): FakePlaybackResponse {
+    const value = playbackInfoValue(this.#snapshot());
+    // AirPlay 1 receivers answer in XML (pyatv's plistlib reads either).
+    if (this.#session?.request.version === AirPlayMajorVersion.AirPlayV1) {
+      return {
+        status: 200,
+        headers: { "Content-Type": XML_PLIST_CONTENT_TYPE },
+        body: encodeXmlPlist(value),
+      };
+    }
     return {
       status: 200,
       headers: { "Content-Type": BPLIST_CONTENT_TYPE },
-      body: playbackInfoBody(this.#snapshot()),
+      body: encodePlist(value),
     };
   }
 

@@ -1,6 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AirPlayMajorVersion } from "@atv/airplay";
 import { type AppleTV, MrpTunnel, Protocol } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeAppleTV } from "../fake/fake-apple-tv.js";
@@ -124,5 +127,24 @@ describe("connect() with AirPlay", () => {
     // The MRP device never heard of it: AirPlay took the stop.
     expect(fake.mrp?.state.commands).toEqual([]);
     expect(fake.airplay?.playback?.status).not.toBe("playing");
+  });
+
+  it("plays a URL on an Apple TV 3: AirPlay 1, whose answers are XML plists", async () => {
+    const { fake, device } = await fakeDevice("atv3", 1);
+    const atv = await connect(device, { timeout: 5000 });
+    closers.push(() => atv.close());
+    expect(atv.protocols).toEqual([Protocol.AirPlay]);
+    const plays: string[] = [];
+    fake.onEvent((event) => {
+      if (event.kind === "play_url") plays.push(event.url);
+    });
+    const server = createServer((_request, response) => response.end("media"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/clip.mp4`;
+    await atv.stream.playUrl(url);
+    expect(plays).toEqual([url]);
+    expect(fake.airplay?.playback?.lastPlay?.version).toBe(AirPlayMajorVersion.AirPlayV1);
   });
 });
