@@ -77,7 +77,7 @@ async function info(playback: FakePlayback): Promise<Record<string, unknown>> {
   // AirPlay 1 sessions are answered in XML, as AirPlay 1 receivers do; AirPlay 2 in binary.
   const xml = answer.headers?.["Content-Type"] === "text/x-apple-plist+xml";
   expect(isXmlPlist(answer.body!)).toBe(xml);
-  return (await decodeAnyPlist(answer.body!)) as Record<string, unknown>;
+  return decodeAnyPlist(answer.body!) as Record<string, unknown>;
 }
 
 async function scrub(playback: FakePlayback): Promise<string> {

@@ -32,9 +32,9 @@ export function parsePlaybackInfo(body: Uint8Array): PlaybackInfo {
 }
 
 /** The same for a body in either plist form: AirPlay 1 receivers answer in XML. */
-export async function readPlaybackInfo(body: Uint8Array): Promise<PlaybackInfo> {
+export function readPlaybackInfo(body: Uint8Array): PlaybackInfo {
   if (body.length === 0) return { playing: false };
-  return playbackInfoOf(await decodeAnyPlist(body));
+  return playbackInfoOf(decodeAnyPlist(body));
 }
 
 function playbackInfoOf(value: PlistValue): PlaybackInfo {

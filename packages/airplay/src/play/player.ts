@@ -166,7 +166,7 @@ async function waitForMediaToEnd(
       }
       throw error;
     }
-    const info = await readPlaybackInfo(body);
+    const info = readPlaybackInfo(body);
     logger.debug("airplay: playback-info %o", info);
     options.onPlaybackInfo?.(info);
     if (info.playing) {
