@@ -90,14 +90,14 @@ export const airplayPlugin: ProtocolPlugin = {
     ];
 
     const tunnel = options.mrpTunnel ?? MrpTunnel.Auto;
-    const wanted =
-      !options.connected?.has(Protocol.MRP) &&
-      (tunnel === MrpTunnel.Force ||
-        (tunnel === MrpTunnel.Auto &&
-          isRemoteControlSupported(service.properties, credentials) &&
-          (credentials.type === CredentialsType.Hap ||
-            credentials.type === CredentialsType.Transient)));
-    if (wanted) {
+    const possible =
+      tunnel === MrpTunnel.Force ||
+      (tunnel === MrpTunnel.Auto &&
+        isRemoteControlSupported(service.properties, credentials) &&
+        (credentials.type === CredentialsType.Hap ||
+          credentials.type === CredentialsType.Transient));
+    // A working direct MRP service is used rather than the tunnel.
+    if (possible && !(await options.connectedDirectly?.(Protocol.MRP))) {
       const client = await connectMrpTunnel({
         host: device.address,
         port: service.port,

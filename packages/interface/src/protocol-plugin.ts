@@ -28,8 +28,12 @@ export interface ConnectOptions extends AbortOptions {
   /** Told once when the connection is lost or closed. */
   listener?: DeviceListener;
   logger?: Logger;
-  /** Protocols already connected to this device (a tunnel is not opened for those). */
-  connected?: ReadonlySet<Protocol>;
+  /**
+   * Whether `protocol` connects directly to this device: resolves once its own attempt
+   * has ended (false when it failed or is not offered). Protocols connect concurrently; a
+   * protocol that can carry another (AirPlay's MRP tunnel) asks this first.
+   */
+  connectedDirectly?: (protocol: Protocol) => Promise<boolean>;
   /** Whether AirPlay carries MRP (pyatv's mrp_tunnel setting); default auto. */
   mrpTunnel?: MrpTunnel;
   /** How this client presents itself to the device; pyatv's defaults otherwise. */

@@ -123,6 +123,43 @@ describe("connect()", () => {
     expect(ok.closed).toBe(1);
   });
 
+  it("sets protocols up at the same time, and tells a carrier whether MRP connected", async () => {
+    const calls: string[] = [];
+    let companionStarted: () => void = () => {};
+    const bothStarted = new Promise<void>((resolve) => {
+      companionStarted = resolve;
+    });
+    const seen: boolean[] = [];
+    const airplay = recordingPlugin(Protocol.AirPlay, ["stop"], calls);
+    const companion = recordingPlugin(Protocol.Companion, ["guide"], calls);
+    const plugins: ProtocolPlugin[] = [
+      {
+        ...airplay,
+        // Finishes only once Companion has started: one after the other would never end.
+        async connect(d, service, options) {
+          seen.push((await options?.connectedDirectly?.(Protocol.MRP)) ?? false);
+          await bothStarted;
+          return airplay.connect?.(d, service, options) ?? [];
+        },
+      },
+      {
+        ...companion,
+        async connect(d, service, options) {
+          companionStarted();
+          return companion.connect?.(d, service, options) ?? [];
+        },
+      },
+      recordingPlugin(Protocol.MRP, ["play"], calls, { fail: new ConnectionFailedError("no") }),
+    ];
+    const promise = connect(device(Protocol.AirPlay, Protocol.Companion, Protocol.MRP), {
+      plugins,
+    });
+    // MRP failed and nothing carried it: the error stands, and what connected is closed.
+    await expect(promise).rejects.toBeInstanceOf(ConnectionFailedError);
+    expect(seen).toEqual([false]);
+    expect(airplay.closed + companion.closed).toBe(2);
+  });
+
   it("refuses a configuration without services or identifier", async () => {
     await expect(connect(device())).rejects.toBeInstanceOf(NoServiceError);
     const anonymous = new AppleTV({ address: "127.0.0.1", name: "x" });

@@ -31,11 +31,11 @@ export interface ConnectDeviceOptions {
 }
 
 /**
- * Connects to every enabled service of `config` whose protocol can connect, and returns one
- * device object over them. If any protocol fails, the others are closed and the error is
- * thrown (typed: ConnectionFailedError, AuthenticationError, ...), unless another protocol
- * carries the failed one (MRP through the AirPlay 2 tunnel). Each protocol is used once:
- * one connected directly first (higher priority) is not tunnelled again.
+ * Connects to every enabled service of `config` whose protocol can connect, all at once,
+ * and returns one device object over them. If any protocol fails, the others are closed
+ * and the error is thrown (typed: ConnectionFailedError, AuthenticationError, ...), unless
+ * another protocol carries the failed one (MRP through the AirPlay 2 tunnel). Each
+ * protocol is used once: one that connects directly is not tunnelled too.
  */
 export async function connect(
   config: AppleTV,
@@ -53,43 +53,65 @@ export async function connect(
     connectionLost: (error) => device.connectionLost(error),
     connectionClosed: () => {},
   };
-  const connected = new Set<Protocol>();
-  const failures = new Map<Protocol, unknown>();
 
+  const attempts = new Map<Protocol, Promise<readonly ProtocolSession[]>>();
+  const connectedDirectly = async (protocol: Protocol): Promise<boolean> => {
+    const attempt = attempts.get(protocol);
+    if (attempt === undefined) return false;
+    return attempt.then(
+      (sessions) => sessions.some((session) => session.protocol === protocol),
+      () => false,
+    );
+  };
+  for (const plugin of plugins) {
+    const service = config.getService(plugin.protocol);
+    const pluginConnect = plugin.connect;
+    if (!service?.enabled || pluginConnect === undefined) continue;
+    // Started one after another in this loop, so every attempt is known before any of
+    // them asks connectedDirectly() (which waits, hence after the loop).
+    const attempt = Promise.resolve().then(async () => {
+      const result = await pluginConnect.call(plugin, config, service, {
+        timeout: options.timeout,
+        signal: options.signal,
+        listener: forward,
+        logger: options.logger,
+        connectedDirectly,
+        ...(options.mrpTunnel ? { mrpTunnel: options.mrpTunnel } : {}),
+        ...(options.info ? { info: options.info } : {}),
+      });
+      return isSessionList(result) ? result : [result];
+    });
+    attempts.set(plugin.protocol, attempt);
+  }
+
+  const outcomes = await Promise.allSettled(attempts.values());
+  const failures: Array<[Protocol, unknown]> = [];
+  const sessions: ProtocolSession[] = [];
+  [...attempts.keys()].forEach((protocol, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.status === "fulfilled") sessions.push(...outcome.value);
+    else failures.push([protocol, outcome?.reason]);
+  });
+  // A protocol's own session first, then carried ones; a second session of a protocol
+  // is closed.
+  sessions.sort(
+    (a, b) => PROTOCOL_PRIORITY.indexOf(a.protocol) - PROTOCOL_PRIORITY.indexOf(b.protocol),
+  );
+  const connected = new Set<Protocol>();
+  for (const session of sessions) {
+    if (connected.has(session.protocol)) {
+      await session.close();
+      continue;
+    }
+    connected.add(session.protocol);
+    device.addSession(session);
+  }
   const fail = async (error: unknown): Promise<never> => {
     device.listener = undefined;
     await device.close();
     throw error;
   };
-  for (const plugin of plugins) {
-    const service = config.getService(plugin.protocol);
-    if (!service?.enabled || !plugin.connect) continue;
-    let sessions: readonly ProtocolSession[];
-    try {
-      const result = await plugin.connect(config, service, {
-        timeout: options.timeout,
-        signal: options.signal,
-        listener: forward,
-        logger: options.logger,
-        connected,
-        ...(options.mrpTunnel ? { mrpTunnel: options.mrpTunnel } : {}),
-        ...(options.info ? { info: options.info } : {}),
-      });
-      sessions = isSessionList(result) ? result : [result];
-    } catch (error) {
-      if (options.signal?.aborted) return fail(error);
-      failures.set(plugin.protocol, error);
-      continue;
-    }
-    for (const session of sessions) {
-      if (connected.has(session.protocol)) {
-        await session.close();
-        continue;
-      }
-      connected.add(session.protocol);
-      device.addSession(session);
-    }
-  }
+  if (options.signal?.aborted) return fail(options.signal.reason);
   // A failure stands unless another protocol brought the failed one along.
   for (const [protocol, error] of failures) {
     if (!connected.has(protocol)) return fail(error);
