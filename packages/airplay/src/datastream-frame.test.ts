@@ -20,6 +20,7 @@ import {
   mrpDataOfPayload,
   replyFrame,
   syncFramePayload,
+  syncPayloadData,
 } from "./datastream-frame.js";
 import { decodePlist, encodePlist, type PlistValue } from "./plist.js";
 import { fromHex, mutatedFrom, toHex } from "./testing/byte-mutations.js";
@@ -139,6 +140,37 @@ describe("data stream known answers (pyatv's channels.py)", () => {
       fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {
         expect(mrpDataOfPayload(decodePlist(syncFramePayload(data)))).toEqual(data);
       }),
+    );
+  });
+
+  it("reads params.data of sync payloads the quick way and the general way alike", () => {
+    for (const size of [0, 1, 14, 15, 255, 256, 65535, 65536]) {
+      const data = Uint8Array.from({ length: size }, (_, i) => (i * 13) & 0xff);
+      expect(syncPayloadData(syncFramePayload(data))).toEqual(data);
+      // Another writer's layout takes the general reader.
+      expect(syncPayloadData(encodePlist({ params: { data } }))).toEqual(data);
+    }
+    expect(syncPayloadData(encodePlist({ other: 1 }))).toBeUndefined();
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (data, at, byte) => {
+          const payload = syncFramePayload(data);
+          const mutated = payload.slice();
+          mutated[at % mutated.length] = byte;
+          // Either the same answer as the general reader, or the general reader's error.
+          let expected: Uint8Array | undefined | "error";
+          try {
+            expected = mrpDataOfPayload(decodePlist(mutated));
+          } catch {
+            expected = "error";
+          }
+          if (expected === "error") expect(() => syncPayloadData(mutated)).toThrow(ProtocolError);
+          else expect(syncPayloadData(mutated)).toEqual(expected);
+        },
+      ),
     );
   });
 

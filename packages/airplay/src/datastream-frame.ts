@@ -9,7 +9,7 @@
 import { concatBytes } from "@atv/hap";
 import { ProtocolError } from "@atv/interface";
 import { encodeVarint } from "@atv/mrp";
-import { type PlistValue, plistTypeName } from "./plist.js";
+import { decodePlist, type PlistValue, plistTypeName } from "./plist.js";
 
 export const DATA_HEADER_LENGTH = 32;
 /** Largest frame a decoder accepts unless given another limit. */
@@ -282,16 +282,60 @@ export function syncFramePayload(data: Uint8Array): Uint8Array {
   out.set(SYNC_PLIST_HEAD, 0);
   out.set(marker, SYNC_PLIST_HEAD.length);
   out.set(data, SYNC_PLIST_HEAD.length + marker.length);
-  out.set(SYNC_PLIST_OFFSETS, tableOffset);
-  // Trailer: 6 unused bytes, offset size 1, reference size 1, 5 objects, top object 0,
-  // then where the offset table starts (all big-endian 64-bit).
-  const trailer = new DataView(out.buffer, tableOffset + SYNC_PLIST_OFFSETS.length);
+  out.set(syncFramePayloadTail(tableOffset), tableOffset);
+  return out;
+}
+
+// The offset table and the trailer: 6 unused bytes, offset size 1, reference size 1, 5
+// objects, top object 0, then where the offset table starts (big-endian 64-bit each).
+function syncFramePayloadTail(tableOffset: number): Uint8Array {
+  const tail = new Uint8Array(SYNC_PLIST_OFFSETS.length + 32);
+  tail.set(SYNC_PLIST_OFFSETS, 0);
+  const trailer = new DataView(tail.buffer, SYNC_PLIST_OFFSETS.length);
   trailer.setUint8(6, 1);
   trailer.setUint8(7, 1);
   trailer.setBigUint64(8, 5n);
   trailer.setBigUint64(16, 0n);
   trailer.setBigUint64(24, BigInt(tableOffset));
-  return out;
+  return tail;
+}
+
+/**
+ * params.data of a sync frame's payload, read without the general plist reader when the
+ * payload is laid out exactly as syncFramePayload() (and plistlib) write it — the common
+ * case, at every message through the tunnel; any other layout goes through decodePlist.
+ */
+export function syncPayloadData(payload: Uint8Array): Uint8Array | undefined {
+  const fixed = SYNC_PLIST_HEAD.length;
+  if (payload.length > fixed + 6 + 5 + 32 && startsWith(payload, SYNC_PLIST_HEAD)) {
+    const marker = payload[fixed] as number;
+    let length = -1;
+    let start = fixed + 1;
+    if (marker >> 4 === 0x4 && (marker & 0xf) !== 0xf) length = marker & 0xf;
+    else if (marker === 0x4f) {
+      const width = payload[fixed + 1];
+      const size = width === 0x10 ? 1 : width === 0x11 ? 2 : width === 0x12 ? 4 : 0;
+      if (size > 0) {
+        length = 0;
+        for (let i = 0; i < size; i++) length = length * 256 + (payload[fixed + 2 + i] as number);
+        start = fixed + 2 + size;
+      }
+    }
+    const tableOffset = start + length;
+    if (length >= 0 && payload.length === tableOffset + SYNC_PLIST_OFFSETS.length + 32) {
+      const expected = syncFramePayloadTail(tableOffset);
+      if (startsWith(payload.subarray(tableOffset), expected)) {
+        return payload.slice(start, tableOffset);
+      }
+    }
+  }
+  return mrpDataOfPayload(decodePlist(payload));
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** params.data of a sync frame's decoded plist; undefined where there is none (pyatv skips those). */

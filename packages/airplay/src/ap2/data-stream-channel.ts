@@ -18,11 +18,10 @@ import {
   decodeMrpPayload,
   encodeDataFrame,
   encodeMrpPayload,
-  mrpDataOfPayload,
   replyFrame,
   syncFramePayload,
+  syncPayloadData,
 } from "../datastream-frame.js";
-import { decodePlist } from "../plist.js";
 
 export interface DataStreamChannelOptions {
   logger?: Logger;
@@ -177,9 +176,7 @@ export class DataStreamChannel implements MrpTransport {
     }
     if (type !== "sync") throw new ProtocolError(`unknown data stream message type "${type}"`);
     const messages =
-      payload.length === 0
-        ? []
-        : decodeMrpPayload(mrpDataOfPayload(decodePlist(payload)) ?? new Uint8Array());
+      payload.length === 0 ? [] : decodeMrpPayload(syncPayloadData(payload) ?? new Uint8Array());
     // Answer first, as the device expects a reply to every sync whatever it carried.
     this.#write(replyFrame(seqno));
     for (const message of messages) {
