@@ -211,6 +211,34 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
+  it("follows what it plays through the tunnel with atvscript push_updates", async () => {
+    const fake = startFake(["--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "airplay",
+      "--pin",
+      "1111",
+      "pair",
+    ]);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const script = startCli("atvscript", [
+      ...base,
+      "--airplay-credentials",
+      credentials,
+      "push_updates",
+    ]);
+    const titles = () => script.jsonLines().flatMap((out) => ("title" in out ? [out.title] : []));
+    await script.until(() => (titles().includes("music") ? true : undefined));
+    script.child.stdin.end("\n");
+    await script.exit;
+    expect(titles().slice(0, 2)).toEqual(["dummy", "music"]);
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
   it("stops on SIGINT too", async () => {
     const fake = startFake(["--mdns-port", "0", "--profile", "atv3"]);
     const ready = await fake.next("ready");
