@@ -65,6 +65,15 @@ export async function serve(options: FakeOptions): Promise<number> {
       case "play_stopped":
         emit(base);
         return;
+      case "launch_app":
+        emit({ ...base, bundle_id: event.bundleId });
+        return;
+      case "open_url":
+        emit({ ...base, url: event.url });
+        return;
+      case "switch_account":
+        emit({ ...base, account_id: event.accountId });
+        return;
     }
   });
   emit({

@@ -239,6 +239,50 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
+  it("pairs over Companion, lists its apps and launches one, logging it", async () => {
+    const fake = startFake(["--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const wrong = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "companion",
+      "--pin",
+      "9999",
+      "pair",
+    ]);
+    expect(wrong.code).not.toBe(0);
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "companion",
+      "--pin",
+      "1111",
+      "pair",
+    ]);
+    expect(paired.code).toBe(0);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const withCredentials = [...base, "--companion-credentials", credentials];
+    const listed = await runCli("atvremote", [...withCredentials, "app_list"]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("App: Netflix (com.netflix.Netflix)");
+    const launched = await runCli("atvremote", [
+      ...withCredentials,
+      "launch_app=com.netflix.Netflix",
+    ]);
+    expect(launched.code).toBe(0);
+    expect(await fake.next("launch_app")).toEqual({
+      event: "launch_app",
+      protocol: "companion",
+      bundle_id: "com.netflix.Netflix",
+    });
+    const unknown = await runCli("atvremote", [...withCredentials, "launch_app=com.example.nope"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("not installed");
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
   it("stops on SIGINT too", async () => {
     const fake = startFake(["--mdns-port", "0", "--profile", "atv3"]);
     const ready = await fake.next("ready");

@@ -88,6 +88,19 @@ const DEVICE_COMMANDS: Record<string, DeviceCommand> = {
     await atv.stream.playUrl(url);
     return done();
   },
+  // pyatv's layout: each "App: <name> (<bundle id>)", joined by ", " on one line.
+  app_list: async ({ atv }) =>
+    done(
+      (await atv.apps.appList())
+        .map((app) => `App: ${app.name ?? "None"} (${app.identifier})`)
+        .join(", "),
+    ),
+  launch_app: async ({ atv }, args) => {
+    const target = args.join(",");
+    if (target === "") throw new UsageError("launch_app needs a bundle id or a URL");
+    await atv.apps.launchApp(target);
+    return done();
+  },
   power_state: async ({ atv }) =>
     done(`PowerState.${enumName(PowerState, atv.power.powerState) ?? "Unknown"}`),
   turn_on: async ({ atv }, args) => {

@@ -1,5 +1,37 @@
-// @atv/companion: the Companion link (tvOS 15+: apps, power, keyboard, touch). Its wire
-// format is here now; the client and the fake device come next.
+// @atv/companion: the Companion link (tvOS 15+: apps, power, keyboard, touch): its wire
+// format, pairing, verify and an encrypted session with apps; the fake device is at
+// "@atv/companion/fake".
+export {
+  COMPANION_INPUT_INFO,
+  COMPANION_OUTPUT_INFO,
+  COMPANION_SESSION_SALT,
+  CompanionPairSetup,
+  type CompanionPairSetupOptions,
+  parseCompanionCredentials,
+  verifyCredentials,
+} from "./client/auth.js";
+export {
+  type CompanionApp,
+  type CompanionClient,
+  type CompanionClientInfo,
+  type ConnectCompanionOptions,
+  connectCompanion,
+  DEFAULT_CONNECT_TIMEOUT,
+} from "./client/client.js";
+export {
+  CompanionConnection,
+  type CompanionConnectionHandler,
+  type CompanionConnectionOptions,
+  type CompanionConnectOptions,
+} from "./client/connection.js";
+export { CompanionPairingHandler, type CompanionPairingOptions } from "./client/pairing-handler.js";
+export {
+  type CompanionEventListener,
+  CompanionProtocol,
+  type CompanionProtocolOptions,
+  DEFAULT_REQUEST_TIMEOUT,
+  type RequestOptions,
+} from "./client/protocol.js";
 export {
   AUTH_TAG_LENGTH,
   CompanionCipher,
@@ -35,6 +67,7 @@ export {
   type OpackValue,
   opackInteger,
 } from "./opack.js";
+export { companionPlugin } from "./plugin.js";
 export {
   COMPANION_SERVICE_TYPE,
   CompanionFlag,

@@ -1,5 +1,5 @@
 import { airplayPlugin } from "@atv/airplay";
-import { companionScanPlugin } from "@atv/companion";
+import { companionPlugin } from "@atv/companion";
 import { dmapScanPlugin } from "@atv/dmap";
 import type { Protocol, ProtocolPlugin } from "@atv/interface";
 import { mrpPlugin } from "@atv/mrp";
@@ -11,7 +11,7 @@ import { raopScanPlugin } from "@atv/raop";
  */
 export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
   airplayPlugin,
-  companionScanPlugin,
+  companionPlugin,
   dmapScanPlugin,
   mrpPlugin,
   raopScanPlugin,

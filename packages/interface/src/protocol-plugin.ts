@@ -1,3 +1,4 @@
+import type { Apps } from "./api/apps.js";
 import type { Audio } from "./api/audio.js";
 import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
@@ -60,6 +61,8 @@ export interface ProtocolSession {
    * the first answer that is not Unsupported.
    */
   readonly features?: Pick<Features, "getFeature">;
+  /** The device's apps: list and launch. */
+  readonly apps?: Partial<Apps>;
   /** Playing media from a URL or a file, streaming audio. */
   readonly stream?: Partial<Stream>;
   /**

@@ -1,6 +1,7 @@
 import type {
   AbortOptions,
   AppleTV,
+  Apps,
   DeviceListener,
   Metadata,
   Playing,
@@ -15,7 +16,7 @@ import { facadeMetadata } from "./facade-metadata.js";
 import { FacadePower } from "./facade-power.js";
 import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
-import { facadeStream } from "./facade-stream.js";
+import { facadeApps, facadeStream } from "./facade-stream.js";
 import { POWER_PRIORITY, PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
 /**
@@ -37,6 +38,8 @@ export class FacadeAppleTV {
   readonly features: FacadeFeatures;
   /** Playing media from a URL or a local file (AirPlay). */
   readonly stream: Stream;
+  /** The device's apps (Companion). */
+  readonly apps: Apps;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -53,6 +56,7 @@ export class FacadeAppleTV {
     this.power = new FacadePower(new Relayer(this.#sessions, POWER_PRIORITY));
     this.features = new FacadeFeatures(relayer);
     this.stream = facadeStream(relayer);
+    this.apps = facadeApps(relayer);
   }
 
   /**

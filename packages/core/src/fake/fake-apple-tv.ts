@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { airplayAnnouncement, FakeAirPlayDevice, type FakeAirPlayEvent } from "@atv/airplay/fake";
-import { companionAnnouncement } from "@atv/companion/fake";
+import { companionAnnouncement, FakeCompanionDevice } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
 import {
@@ -59,8 +59,18 @@ export type FakePlayEvent =
   | { kind: "play_stopped" }
   | { kind: "play_finished"; url: string };
 
+/** What a client asked the fake's Companion side to do. */
+export type FakeAppEvent =
+  | { kind: "launch_app"; bundleId: string }
+  | { kind: "open_url"; url: string }
+  | { kind: "switch_account"; accountId: string };
+
 /** Something a client did to the fake: a command, a button press, a play request... */
-export type FakeDeviceEvent = { protocol: Protocol } & (FakeMrpEvent | FakePlayEvent);
+export type FakeDeviceEvent = { protocol: Protocol } & (
+  | FakeMrpEvent
+  | FakePlayEvent
+  | FakeAppEvent
+);
 
 export interface FakeServiceInfo {
   readonly protocol: Protocol;
@@ -72,7 +82,7 @@ export interface FakeServiceInfo {
 /** A protocol's server inside the fake: its port, and what clients do to it. */
 interface ProtocolServer {
   readonly port: number;
-  onEvent?(listener: (event: FakeMrpEvent | FakePlayEvent) => void): () => void;
+  onEvent?(listener: (event: FakeMrpEvent | FakePlayEvent | FakeAppEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -130,7 +140,18 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.Companion,
     announce: (id, port) => listOf(companionAnnouncement(id, port)),
-    serve: ({ address }) => acceptingListener(address),
+    serve: ({ identity, address, pin, logger }) =>
+      companionServer(
+        FakeCompanionDevice.start({
+          address,
+          identifier: identity.systemPairingIdentity,
+          seed: Buffer.from(identity.seed, "hex"),
+          pin,
+          name: identity.name,
+          model: identity.model,
+          ...(logger ? { logger } : {}),
+        }),
+      ),
   },
   {
     protocol: Protocol.RAOP,
@@ -417,6 +438,28 @@ async function airplayServer(
             return;
           default:
             return;
+        }
+      });
+    },
+    close: () => device.close(),
+  };
+}
+
+/** The fake Companion device as one of the fake's servers: its app events for the log. */
+async function companionServer(starting: Promise<FakeCompanionDevice>): Promise<ProtocolServer> {
+  const device = await starting;
+  return {
+    get port() {
+      return device.port;
+    },
+    onEvent(listener) {
+      return device.onEvent((event) => {
+        if (
+          event.kind === "launch_app" ||
+          event.kind === "open_url" ||
+          event.kind === "switch_account"
+        ) {
+          listener(event);
         }
       });
     },

@@ -1,0 +1,227 @@
+// A Companion link session: connect, pair-verify, encrypt, `_systemInfo`, `_sessionStart`
+// (after pyatv's protocols/companion/api.py and __init__.py, MIT), and the app calls.
+
+import { randomInt } from "node:crypto";
+import {
+  type AbortOptions,
+  AuthenticationError,
+  ConnectionFailedError,
+  ConnectionLostError,
+  DEFAULT_INFO_SETTINGS,
+  type Deadline,
+  type DeviceListener,
+  deadline,
+  type Logger,
+  OperationTimeoutError,
+  ProtocolError,
+} from "@atv/interface";
+import { type OpackEncodable, opackInteger } from "../opack.js";
+import { parseCompanionCredentials, verifyCredentials } from "./auth.js";
+import { CompanionConnection } from "./connection.js";
+import { CompanionProtocol, type RequestOptions } from "./protocol.js";
+
+/** Longest wait for the whole set-up unless told otherwise, in milliseconds. */
+export const DEFAULT_CONNECT_TIMEOUT = 10_000;
+/** How long `close()` waits for the answer to `_sessionStop`. */
+const SESSION_STOP_TIMEOUT = 1000;
+const SERVICE_TYPE = "com.apple.tvremoteservices";
+
+/** What this client tells the device about itself in `_systemInfo` (pyatv's InfoSettings). */
+export interface CompanionClientInfo {
+  name?: string;
+  model?: string;
+  /** pyatv's device_id, a MAC-like string; sent as `_pubID`. */
+  deviceId?: string;
+  /** pyatv's rp_id, sent as `_i`; the device id without colons, lower case, by default. */
+  rpId?: string;
+}
+
+export interface ConnectCompanionOptions extends AbortOptions {
+  host: string;
+  port: number;
+  /** pyatv's credential string from pairing (`ltpk:ltsk:atv_id:client_id`). */
+  credentials: string;
+  /** Longest wait for the whole set-up, in milliseconds; default 10000. */
+  timeout?: number;
+  /** Told when the session ends after set-up: lost (with the reason) or closed. */
+  listener?: DeviceListener;
+  logger?: Logger;
+  /** The name sent in `_systemInfo`; pyatv's "pyatv" by default. */
+  name?: string;
+  /** The rest of what `_systemInfo` says; pyatv's defaults otherwise. */
+  info?: CompanionClientInfo;
+}
+
+export interface CompanionApp {
+  /** The name the device shows. */
+  readonly name: string;
+  /** The bundle identifier. */
+  readonly identifier: string;
+}
+
+export interface CompanionClient {
+  readonly protocol: CompanionProtocol;
+  /** The session identifier: the device's `_sid` in the high 32 bits, ours in the low. */
+  readonly sessionId: bigint;
+  /** The apps the device can launch (FetchLaunchableApplicationsEvent). */
+  appList(options?: RequestOptions): Promise<CompanionApp[]>;
+  /** Launches an app by bundle identifier, or opens a URL (anything with a scheme). */
+  launchApp(bundleIdOrUrl: string, options?: RequestOptions): Promise<void>;
+  /** Sends `_sessionStop` (best effort) and closes; the listener hears connectionClosed(). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects and sets a session up. Rejected credentials are an AuthenticationError; a
+ * device that does not answer in time or drops the connection a ConnectionFailedError; an
+ * abort rejects with the signal's reason. On failure the connection is closed.
+ */
+export async function connectCompanion(options: ConnectCompanionOptions): Promise<CompanionClient> {
+  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT, listener, logger } = options;
+  signal?.throwIfAborted();
+  const credentials = parseCompanionCredentials(options.credentials);
+  const setup = deadline(timeout, signal);
+  const request: RequestOptions = { signal: setup.signal, timeout };
+  let ready = false;
+  let protocol: CompanionProtocol | undefined;
+  let sessionId: bigint;
+  try {
+    const connection = await CompanionConnection.connect(options.host, options.port, {
+      timeout,
+      signal: setup.signal,
+      ...(logger ? { logger } : {}),
+    });
+    protocol = new CompanionProtocol(connection, {
+      ...(logger ? { logger } : {}),
+      onClosed: (error) => {
+        if (!ready || listener === undefined) return;
+        if (error === undefined) listener.connectionClosed();
+        else listener.connectionLost(error);
+      },
+    });
+    const keys = await verifyCredentials(protocol, credentials, request);
+    connection.enableEncryption(keys.outputKey, keys.inputKey);
+    await protocol.request(
+      "_systemInfo",
+      systemInfo(credentials.clientId, options.name, options.info),
+      request,
+    );
+    sessionId = await startSession(protocol, request);
+  } catch (error) {
+    protocol?.close();
+    throw setupError(error, options.host, timeout, signal, setup);
+  } finally {
+    setup.clear();
+  }
+  ready = true;
+  return new Session(protocol, sessionId);
+}
+
+/** pyatv's `system_info` content ("semi-random values", as pyatv says). */
+function systemInfo(
+  clientId: Uint8Array,
+  name: string | undefined,
+  info: CompanionClientInfo = {},
+): OpackEncodable {
+  const deviceId = info.deviceId ?? DEFAULT_INFO_SETTINGS.deviceId;
+  return {
+    _bf: 0,
+    _cf: 512,
+    _clFl: 128,
+    _i: info.rpId ?? deviceId.replaceAll(":", "").toLowerCase(),
+    _idsID: clientId,
+    _pubID: deviceId,
+    _sf: 256,
+    _sv: "170.18",
+    model: info.model ?? DEFAULT_INFO_SETTINGS.model,
+    name: name ?? info.name ?? DEFAULT_INFO_SETTINGS.name,
+  };
+}
+
+async function startSession(protocol: CompanionProtocol, request: RequestOptions): Promise<bigint> {
+  const localSid = randomInt(0, 2 ** 32);
+  const content = await protocol.request(
+    "_sessionStart",
+    { _srvT: SERVICE_TYPE, _sid: localSid },
+    request,
+  );
+  if (!(content instanceof Map)) throw new ProtocolError("_sessionStart answered without content");
+  const remote = opackInteger(content.get("_sid"));
+  if (remote === undefined) {
+    throw new ProtocolError("_sessionStart answered without a session id");
+  }
+  return (BigInt(remote) << 32n) | BigInt(localSid);
+}
+
+class Session implements CompanionClient {
+  readonly protocol: CompanionProtocol;
+  readonly sessionId: bigint;
+
+  constructor(protocol: CompanionProtocol, sessionId: bigint) {
+    this.protocol = protocol;
+    this.sessionId = sessionId;
+  }
+
+  async appList(options: RequestOptions = {}): Promise<CompanionApp[]> {
+    const content = await this.protocol.request("FetchLaunchableApplicationsEvent", {}, options);
+    if (!(content instanceof Map)) throw new ProtocolError("app list answered without content");
+    const apps: CompanionApp[] = [];
+    for (const [identifier, name] of content) {
+      if (typeof identifier !== "string" || typeof name !== "string") {
+        throw new ProtocolError("app list entry is not a bundle id and a name");
+      }
+      apps.push({ name, identifier });
+    }
+    return apps;
+  }
+
+  async launchApp(bundleIdOrUrl: string, options: RequestOptions = {}): Promise<void> {
+    const key = isUrlOrScheme(bundleIdOrUrl) ? "_urlS" : "_bundleID";
+    await this.protocol.request("_launchApp", { [key]: bundleIdOrUrl }, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.protocol.closed) return;
+    try {
+      await this.protocol.request(
+        "_sessionStop",
+        { _srvT: SERVICE_TYPE, _sid: this.sessionId },
+        { timeout: SESSION_STOP_TIMEOUT },
+      );
+    } catch {
+      // Best effort, as pyatv: the session ends with the connection anyway.
+    } finally {
+      this.protocol.close();
+    }
+  }
+}
+
+/**
+ * True when the text has a URL scheme, as Python's `urlparse(text).scheme` is non-empty
+ * (pyatv's `is_url_or_scheme`): a letter, then letters, digits, "+", "-" or ".", then ":".
+ */
+export function isUrlOrScheme(text: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(text);
+}
+
+function setupError(
+  error: unknown,
+  host: string,
+  timeout: number,
+  signal: AbortSignal | undefined,
+  setup: Deadline,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (setup.timedOut) {
+    return new ConnectionFailedError(`no Companion session with ${host} within ${timeout} ms`, {
+      cause: error,
+    });
+  }
+  if (error instanceof ConnectionFailedError || error instanceof AuthenticationError) return error;
+  if (error instanceof ConnectionLostError || error instanceof OperationTimeoutError) {
+    return new ConnectionFailedError(`Companion session with ${host} failed: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return error;
+}

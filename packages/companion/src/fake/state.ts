@@ -1,0 +1,204 @@
+// What a fake Companion device remembers: paired clients, installed apps and accounts, and
+// what clients told it to do. Shared by every connection to the device. Behaviour after
+// pyatv's tests/fake_device/companion.py (MIT).
+
+import type { PairedClient } from "@atv/hap/server";
+import type { OpackEncodable } from "../opack.js";
+
+/** pyatv's `SystemStatus` values, as carried in `FetchAttentionState` and `SystemStatus`. */
+export const FakeSystemStatus = {
+  Asleep: 1,
+  Screensaver: 2,
+  Awake: 3,
+  Idle: 4,
+} as const;
+export type FakeSystemStatus = (typeof FakeSystemStatus)[keyof typeof FakeSystemStatus];
+
+/** pyatv's `MediaControlFlags` (the `_mcF` of an `_iMC` event). */
+export const FakeMediaControlFlags = {
+  Play: 0x0001,
+  Pause: 0x0002,
+  NextTrack: 0x0004,
+  PreviousTrack: 0x0008,
+  FastForward: 0x0010,
+  Rewind: 0x0020,
+  Volume: 0x0100,
+  SkipForward: 0x0200,
+  SkipBackward: 0x0400,
+} as const;
+
+/** A button a `_hidC` pressed or released; names as pyatv's fake spells them. */
+export type FakeButtonState = "down" | "up";
+
+/** One touch a client sent in an `_hidT` event (coordinates in the 1000×1000 touchpad). */
+export interface FakeTouch {
+  readonly phase: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One thing a client made the device do, as it happens. */
+export type FakeCompanionEvent =
+  | { kind: "launch_app"; bundleId: string }
+  | { kind: "open_url"; url: string }
+  | { kind: "switch_account"; accountId: string }
+  | { kind: "button"; name: string; state: FakeButtonState }
+  | { kind: "media_control"; name: string }
+  | { kind: "volume"; level: number }
+  | { kind: "touch"; touch: FakeTouch }
+  | { kind: "power"; on: boolean };
+
+/** A live connection, as the state sees it: something to drop and to send events on. */
+export interface FakeCompanionConnectionHandle {
+  drop(): void;
+  /** Sends the event if the client registered interest in `identifier`. */
+  sendEvent(identifier: string, content: OpackEncodable): void;
+}
+
+/** A session a client opened with `_sessionStart`. */
+export interface FakeCompanionSession {
+  readonly serviceType: string;
+  /** The client's half and ours; the client stops it with `(remote << 32) | local`. */
+  readonly localSid: bigint;
+  readonly remoteSid: bigint;
+}
+
+/** Apps a fake device reports by default (bundle identifier → name). */
+export const FAKE_INSTALLED_APPS: Readonly<Record<string, string>> = {
+  "com.apple.TVAppStore": "App Store",
+  "com.apple.TVMovies": "Movies",
+  "com.apple.TVMusic": "Music",
+  "com.apple.TVPhotos": "Photos",
+  "com.apple.TVSettings": "Settings",
+  "com.apple.TVWatchList": "TV",
+  "com.netflix.Netflix": "Netflix",
+  "com.google.ios.youtube": "YouTube",
+};
+
+/** User accounts a fake device reports by default (account identifier → name). */
+export const FAKE_USER_ACCOUNTS: Readonly<Record<string, string>> = {
+  "8A4C1D2E-3F50-4B6A-9C7D-0E1F2A3B4C5D": "Alice",
+  "1B2C3D4E-5F60-4718-8A9B-C0D1E2F3A4B5": "Bob",
+};
+
+type EventListener = (event: FakeCompanionEvent) => void;
+
+export class FakeCompanionState {
+  /** Installed apps, bundle identifier → name. */
+  readonly installedApps = new Map<string, string>(Object.entries(FAKE_INSTALLED_APPS));
+  /** User accounts, identifier → name. */
+  readonly userAccounts = new Map<string, string>(Object.entries(FAKE_USER_ACCOUNTS));
+  activeAccount: string | undefined = Object.keys(FAKE_USER_ACCOUNTS)[0];
+  /** Bundle identifiers launched, in order. */
+  readonly launched: string[] = [];
+  /** URLs opened, in order. */
+  readonly openedUrls: string[] = [];
+  activeApp: string | undefined;
+  /** Everything clients made the device do, in order. */
+  readonly events: FakeCompanionEvent[] = [];
+  /** Touches received (`_hidT`), in order. */
+  readonly touches: FakeTouch[] = [];
+  /** The touchpad size of the last `_touchStart`, until `_touchStop`. */
+  touchpad: { readonly width: number; readonly height: number } | undefined;
+  /** The device's volume in percent (pyatv's fake starts at 10). */
+  volume = 10;
+  /** What `_iMC` events report. */
+  mediaControlFlags: number = FakeMediaControlFlags.Volume;
+  /** The last `_systemInfo` a client sent about itself. */
+  clientSystemInfo: OpackEncodable | undefined;
+  /** The last session a client started, until it stops it. */
+  session: FakeCompanionSession | undefined;
+  /** Whether some client completed a pair-setup. */
+  hasPaired = false;
+
+  #systemStatus: FakeSystemStatus = FakeSystemStatus.Awake;
+  readonly #paired = new Map<string, PairedClient>();
+  readonly #listeners = new Set<EventListener>();
+  readonly #connections = new Set<FakeCompanionConnectionHandle>();
+
+  get systemStatus(): FakeSystemStatus {
+    return this.#systemStatus;
+  }
+
+  get poweredOn(): boolean {
+    return this.#systemStatus !== FakeSystemStatus.Asleep;
+  }
+
+  /** Changes the system status and tells interested clients (`SystemStatus` event). */
+  setSystemStatus(status: FakeSystemStatus): void {
+    const wasOn = this.poweredOn;
+    this.#systemStatus = status;
+    for (const connection of this.#connections) {
+      connection.sendEvent("SystemStatus", { state: status });
+      connection.sendEvent("TVSystemStatus", { state: status });
+    }
+    if (wasOn !== this.poweredOn) this.#emit({ kind: "power", on: this.poweredOn });
+  }
+
+  setPower(on: boolean): void {
+    this.setSystemStatus(on ? FakeSystemStatus.Awake : FakeSystemStatus.Asleep);
+  }
+
+  /** Changes the volume (clamped to 0–100) and sends `_iMC` to interested clients. */
+  setVolume(level: number): void {
+    this.volume = Math.min(Math.max(level, 0), 100);
+    this.#emit({ kind: "volume", level: this.volume });
+    this.broadcastMediaControlFlags();
+  }
+
+  broadcastMediaControlFlags(): void {
+    for (const connection of this.#connections) {
+      connection.sendEvent("_iMC", { _mcF: this.mediaControlFlags });
+    }
+  }
+
+  addPairedClient(client: PairedClient): void {
+    this.#paired.set(key(client.identifier), client);
+    this.hasPaired = true;
+  }
+
+  clientPublicKey(identifier: Uint8Array): Uint8Array | undefined {
+    return this.#paired.get(key(identifier))?.publicKey;
+  }
+
+  /** Identifiers of the clients paired so far. */
+  get pairedClients(): string[] {
+    return [...this.#paired.keys()];
+  }
+
+  /** Records what a client made the device do and tells the listeners. */
+  record(event: FakeCompanionEvent): void {
+    this.#emit(event);
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  addConnection(connection: FakeCompanionConnectionHandle): void {
+    this.#connections.add(connection);
+  }
+
+  removeConnection(connection: FakeCompanionConnectionHandle): void {
+    this.#connections.delete(connection);
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  dropConnections(): void {
+    for (const connection of [...this.#connections]) connection.drop();
+    this.#connections.clear();
+  }
+
+  #emit(event: FakeCompanionEvent): void {
+    this.events.push(event);
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+function key(identifier: Uint8Array): string {
+  return Buffer.from(identifier).toString("utf8");
+}
