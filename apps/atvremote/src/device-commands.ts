@@ -101,6 +101,19 @@ const DEVICE_COMMANDS: Record<string, DeviceCommand> = {
     await atv.apps.launchApp(target);
     return done();
   },
+  // pyatv's layout: each "Account: <name> (<id>)", joined by ", ".
+  account_list: async ({ atv }) =>
+    done(
+      (await atv.userAccounts.accountList())
+        .map((account) => `Account: ${account.name} (${account.identifier})`)
+        .join(", "),
+    ),
+  switch_account: async ({ atv }, args) => {
+    const [id] = args;
+    if (id === undefined || id === "") throw new UsageError("switch_account needs an account id");
+    await atv.userAccounts.switchAccount(id);
+    return done();
+  },
   power_state: async ({ atv }) =>
     done(`PowerState.${enumName(PowerState, atv.power.powerState) ?? "Unknown"}`),
   turn_on: async ({ atv }, args) => {

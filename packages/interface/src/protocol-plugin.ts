@@ -1,4 +1,4 @@
-import type { Apps } from "./api/apps.js";
+import type { Apps, UserAccounts } from "./api/apps.js";
 import type { Audio } from "./api/audio.js";
 import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
@@ -63,6 +63,8 @@ export interface ProtocolSession {
   readonly features?: Pick<Features, "getFeature">;
   /** The device's apps: list and launch. */
   readonly apps?: Partial<Apps>;
+  /** The device's user accounts: list and switch. */
+  readonly userAccounts?: Partial<UserAccounts>;
   /** Playing media from a URL or a file, streaming audio. */
   readonly stream?: Partial<Stream>;
   /**

@@ -9,14 +9,16 @@ import type {
   PushUpdater,
   RemoteControl,
   Stream,
+  UserAccounts,
 } from "@atv/interface";
+import { facadeApps, facadeUserAccounts } from "./facade-apps.js";
 import { FacadeAudio } from "./facade-audio.js";
 import { FacadeFeatures } from "./facade-features.js";
 import { facadeMetadata } from "./facade-metadata.js";
 import { FacadePower } from "./facade-power.js";
 import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
-import { facadeApps, facadeStream } from "./facade-stream.js";
+import { facadeStream } from "./facade-stream.js";
 import { POWER_PRIORITY, PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
 /**
@@ -40,6 +42,8 @@ export class FacadeAppleTV {
   readonly stream: Stream;
   /** The device's apps (Companion). */
   readonly apps: Apps;
+  /** The device's user accounts (Companion). */
+  readonly userAccounts: UserAccounts;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -57,6 +61,7 @@ export class FacadeAppleTV {
     this.features = new FacadeFeatures(relayer);
     this.stream = facadeStream(relayer);
     this.apps = facadeApps(relayer);
+    this.userAccounts = facadeUserAccounts(relayer);
   }
 
   /**

@@ -1,12 +1,4 @@
-import type {
-  AbortOptions,
-  App,
-  Apps,
-  PlayUrlOptions,
-  Stream,
-  StreamFileOptions,
-  StreamSource,
-} from "@atv/interface";
+import type { PlayUrlOptions, Stream, StreamFileOptions, StreamSource } from "@atv/interface";
 import type { Relayer } from "./relayer.js";
 
 /** A Stream whose calls go to the highest-priority protocol that can make them. */
@@ -22,20 +14,6 @@ export function facadeStream(relayer: Relayer): Stream {
     },
     close(): void {
       for (const session of relayer.byPriority()) session.stream?.close?.();
-    },
-  };
-}
-
-/** Apps, from the highest-priority protocol that has them (Companion). */
-export function facadeApps(relayer: Relayer): Apps {
-  return {
-    appList(opts?: AbortOptions): Promise<App[]> {
-      const appList = relayer.relay("apps", "appList") as Apps["appList"];
-      return appList(opts);
-    },
-    launchApp(bundleIdOrUrl: string, opts?: AbortOptions): Promise<void> {
-      const launchApp = relayer.relay("apps", "launchApp") as Apps["launchApp"];
-      return launchApp(bundleIdOrUrl, opts);
     },
   };
 }
