@@ -467,11 +467,14 @@ class Decoder {
   }
 
   private length(width: number): number {
-    const value = readUintLE(this.take(width));
-    if (value > BigInt(this.bytes.length)) {
+    // Lengths are at most 4 bytes wide: plain arithmetic, no bigint.
+    const bytes = this.take(width);
+    let value = 0;
+    for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + (bytes[i] as number);
+    if (value > this.bytes.length) {
       throw new ProtocolError(`OPACK length ${value} is past the end of the data`);
     }
-    return Number(value);
+    return value;
   }
 
   private peek(): number {
