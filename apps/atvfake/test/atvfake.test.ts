@@ -239,7 +239,7 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
-  it("pairs over Companion, lists its apps and launches one, logging it", async () => {
+  it("pairs over Companion, lists and launches apps and switches accounts, logging them", async () => {
     const fake = startFake(["--mdns-port", "0"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
@@ -275,6 +275,16 @@ describe("atvfake", () => {
       event: "launch_app",
       protocol: "companion",
       bundle_id: "com.netflix.Netflix",
+    });
+    const accounts = await runCli("atvremote", [...withCredentials, "account_list"]);
+    expect(accounts.code).toBe(0);
+    expect(accounts.stdout).toMatch(/^Account: \S+ \(\S+\), Account: \S+ \(\S+\)\n$/);
+    const id = /\((\S+)\)/.exec(accounts.stdout)?.[1] ?? "";
+    expect((await runCli("atvremote", [...withCredentials, `switch_account=${id}`])).code).toBe(0);
+    expect(await fake.next("switch_account")).toEqual({
+      event: "switch_account",
+      protocol: "companion",
+      account_id: id,
     });
     const unknown = await runCli("atvremote", [...withCredentials, "launch_app=com.example.nope"]);
     expect(unknown.code).toBe(1);

@@ -1,6 +1,6 @@
 // The plugin contract @atv/core knows Companion by: scanning, pairing, and a session that
-// offers the device's apps (pyatv's companion/__init__.py). More of Companion (power,
-// buttons, keyboard, touch, accounts) comes with the rest of its client.
+// offers the device's apps, user accounts, power and remote control (pyatv's
+// companion/__init__.py). Keyboard, touch and audio come with the rest of its client.
 
 import {
   type AppleTV,
@@ -11,7 +11,8 @@ import {
   type ProtocolSession,
   type Service,
 } from "@atv/interface";
-import { connectCompanion } from "./client/client.js";
+import type { CompanionUserAccounts } from "./client/accounts.js";
+import { type CompanionClient, connectCompanion } from "./client/client.js";
 import { CompanionConnection } from "./client/connection.js";
 import { CompanionPairingHandler } from "./client/pairing-handler.js";
 import { companionScanPlugin } from "./scan.js";
@@ -52,17 +53,27 @@ export const companionPlugin: ProtocolPlugin = {
       ...(options.listener ? { listener: options.listener } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    return {
-      protocol: Protocol.Companion,
-      apps: {
-        appList: async (opts) =>
-          (await client.appList(opts)).map((app) => ({
-            name: app.name,
-            identifier: app.identifier,
-          })),
-        launchApp: (bundleIdOrUrl, opts) => client.launchApp(bundleIdOrUrl, opts),
-      },
-      close: () => client.close(),
-    };
+    return companionSession(client);
   },
 };
+
+/** The session core sees of a connected Companion client. */
+export function companionSession(
+  client: CompanionClient,
+): ProtocolSession & { readonly userAccounts: CompanionUserAccounts } {
+  return {
+    protocol: Protocol.Companion,
+    apps: {
+      appList: async (opts) =>
+        (await client.appList(opts)).map((app) => ({
+          name: app.name,
+          identifier: app.identifier,
+        })),
+      launchApp: (bundleIdOrUrl, opts) => client.launchApp(bundleIdOrUrl, opts),
+    },
+    remoteControl: client.remoteControl,
+    power: client.power,
+    userAccounts: client.userAccounts,
+    close: () => client.close(),
+  };
+}

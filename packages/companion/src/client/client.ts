@@ -16,9 +16,12 @@ import {
   ProtocolError,
 } from "@atv/interface";
 import { type OpackEncodable, opackInteger } from "../opack.js";
+import { CompanionUserAccounts } from "./accounts.js";
 import { parseCompanionCredentials, verifyCredentials } from "./auth.js";
 import { CompanionConnection } from "./connection.js";
+import { CompanionPower } from "./power.js";
 import { CompanionProtocol, type RequestOptions } from "./protocol.js";
+import { CompanionRemoteControl } from "./remote-control.js";
 
 /** Longest wait for the whole set-up unless told otherwise, in milliseconds. */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -48,6 +51,8 @@ export interface ConnectCompanionOptions extends AbortOptions {
   logger?: Logger;
   /** The name sent in `_systemInfo`; pyatv's "pyatv" by default. */
   name?: string;
+  /** Longest wait for the new state with `awaitNewState` on power, in ms; default 30000. */
+  powerStateTimeout?: number;
   /** The rest of what `_systemInfo` says; pyatv's defaults otherwise. */
   info?: CompanionClientInfo;
 }
@@ -63,6 +68,12 @@ export interface CompanionClient {
   readonly protocol: CompanionProtocol;
   /** The session identifier: the device's `_sid` in the high 32 bits, ours in the low. */
   readonly sessionId: bigint;
+  /** Buttons over `_hidC` and playback over `_mcc` (pyatv's CompanionRemoteControl). */
+  readonly remoteControl: CompanionRemoteControl;
+  /** Power state from the device's system status, and wake/sleep. */
+  readonly power: CompanionPower;
+  /** The device's user accounts: list and switch. */
+  readonly userAccounts: CompanionUserAccounts;
   /** The apps the device can launch (FetchLaunchableApplicationsEvent). */
   appList(options?: RequestOptions): Promise<CompanionApp[]>;
   /** Launches an app by bundle identifier, or opens a URL (anything with a scheme). */
@@ -84,6 +95,7 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
   const request: RequestOptions = { signal: setup.signal, timeout };
   let ready = false;
   let protocol: CompanionProtocol | undefined;
+  let power: CompanionPower | undefined;
   let sessionId: bigint;
   try {
     const connection = await CompanionConnection.connect(options.host, options.port, {
@@ -94,6 +106,7 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
     protocol = new CompanionProtocol(connection, {
       ...(logger ? { logger } : {}),
       onClosed: (error) => {
+        power?.close(error);
         if (!ready || listener === undefined) return;
         if (error === undefined) listener.connectionClosed();
         else listener.connectionLost(error);
@@ -107,6 +120,11 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
       request,
     );
     sessionId = await startSession(protocol, request);
+    power = new CompanionPower(protocol, {
+      ...(logger ? { logger } : {}),
+      ...(options.powerStateTimeout ? { stateTimeout: options.powerStateTimeout } : {}),
+    });
+    await power.initialize(request);
   } catch (error) {
     protocol?.close();
     throw setupError(error, options.host, timeout, signal, setup);
@@ -114,7 +132,7 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
     setup.clear();
   }
   ready = true;
-  return new Session(protocol, sessionId);
+  return new Session(protocol, sessionId, power);
 }
 
 /** pyatv's `system_info` content ("semi-random values", as pyatv says). */
@@ -156,10 +174,16 @@ async function startSession(protocol: CompanionProtocol, request: RequestOptions
 class Session implements CompanionClient {
   readonly protocol: CompanionProtocol;
   readonly sessionId: bigint;
+  readonly remoteControl: CompanionRemoteControl;
+  readonly power: CompanionPower;
+  readonly userAccounts: CompanionUserAccounts;
 
-  constructor(protocol: CompanionProtocol, sessionId: bigint) {
+  constructor(protocol: CompanionProtocol, sessionId: bigint, power: CompanionPower) {
     this.protocol = protocol;
     this.sessionId = sessionId;
+    this.power = power;
+    this.remoteControl = new CompanionRemoteControl(protocol);
+    this.userAccounts = new CompanionUserAccounts(protocol);
   }
 
   async appList(options: RequestOptions = {}): Promise<CompanionApp[]> {
