@@ -4,6 +4,7 @@ export {
   type AbortOptions,
   type AirPlaySettings,
   AirPlayVersion,
+  AnswerWaiters,
   type App,
   AppleTV,
   type AppleTVInit,

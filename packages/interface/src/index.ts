@@ -1,3 +1,4 @@
+export { AnswerWaiters, type AnswerWaitOptions } from "./answer-waiters.js";
 export type { Apps, UserAccount, UserAccounts } from "./api/apps.js";
 export type {
   Audio,

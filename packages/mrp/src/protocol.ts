@@ -5,11 +5,11 @@ import { randomUUID } from "node:crypto";
 import type { HapCredentials } from "@atv/hap";
 import {
   type AbortOptions,
+  AnswerWaiters,
   AuthenticationError,
   ConnectionLostError,
   enumName,
   type Logger,
-  OperationTimeoutError,
   ProtocolError,
   silentLogger,
 } from "@atv/interface";
@@ -62,11 +62,6 @@ export interface MrpStartOptions extends RequestOptions {
 
 type MessageHandler = (message: ProtocolMessage) => void;
 
-interface Waiter {
-  resolve(message: ProtocolMessage): void;
-  reject(error: unknown): void;
-}
-
 /**
  * The MRP protocol over one connection. A request is matched to its response by the
  * `identifier` it is sent with; pairing messages carry none, so the response to a
@@ -77,7 +72,7 @@ export class MrpProtocol {
   readonly connection: MrpConnection;
   readonly #logger: Logger;
   readonly #options: MrpProtocolOptions;
-  readonly #waiters = new Map<string, Waiter[]>();
+  readonly #waiters = new AnswerWaiters<string, ProtocolMessage>();
   readonly #listeners = new Map<number, Set<MessageHandler>>();
   #clientId: string;
   #deviceInfo: DeviceInfoMessage | undefined;
@@ -195,47 +190,9 @@ export class MrpProtocol {
       key = randomUUID().toUpperCase();
       message.identifier = key;
     }
-    return new Promise<ProtocolMessage>((resolve, reject) => {
-      // A plain timer, cleared on the answer: at tens of thousands of requests a second,
-      // AbortSignal.timeout() would leave every timer pending until it fires.
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new OperationTimeoutError(
-            `no answer to ${messageTypeName(message.type)} within ${timeout} ms`,
-          ),
-        );
-      }, timeout);
-      timer.unref();
-      const onAbort = (): void => {
-        done();
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (response) => {
-          done();
-          resolve(response);
-        },
-        reject: (error) => {
-          done();
-          reject(error);
-        },
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.#removeWaiter(key, waiter);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const queue = this.#waiters.get(key);
-      if (queue) queue.push(waiter);
-      else this.#waiters.set(key, [waiter]);
-      try {
-        this.connection.send(message);
-      } catch (error) {
-        waiter.reject(error);
-      }
-    });
+    return this.#waiters.wait(key, { timeout, signal, what: messageTypeName(message.type) }, () =>
+      this.connection.send(message),
+    );
   }
 
   /** Calls `handler` with every unsolicited message of `type`; returns the unsubscribe. */
@@ -266,11 +223,7 @@ export class MrpProtocol {
 
   #receive(message: ProtocolMessage): void {
     const key = message.identifier ? message.identifier : typeKey(message.type);
-    const waiter = this.#waiters.get(key)?.[0];
-    if (waiter) {
-      waiter.resolve(message);
-      return;
-    }
+    if (this.#waiters.answer(key, message)) return;
     const handlers = this.#listeners.get(message.type ?? MessageType.UNKNOWN_MESSAGE);
     if (!handlers || handlers.size === 0) {
       this.#logger.debug("mrp: ignored %s", messageTypeName(message.type));
@@ -285,33 +238,21 @@ export class MrpProtocol {
     }
   }
 
-  #removeWaiter(key: string, waiter: Waiter): void {
-    const queue = this.#waiters.get(key);
-    if (!queue) return;
-    const index = queue.indexOf(waiter);
-    if (index >= 0) queue.splice(index, 1);
-    if (queue.length === 0) this.#waiters.delete(key);
-  }
-
   #connectionClosed(error: Error | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#heartbeatTimer);
-    const waiting = [...this.#waiters.values()].flat();
-    this.#waiters.clear();
-    if (waiting.length > 0) {
-      // Built only when someone waits: a plain close() has nobody to tell.
-      const lost =
-        error instanceof ConnectionLostError
-          ? error
-          : new ConnectionLostError(
-              error === undefined
-                ? "the connection was closed"
-                : `the connection was closed: ${error.message}`,
-              { cause: error },
-            );
-      for (const waiter of waiting) waiter.reject(lost);
-    }
+    // Built only when someone waits: a plain close() has nobody to tell.
+    this.#waiters.failAll(() =>
+      error instanceof ConnectionLostError
+        ? error
+        : new ConnectionLostError(
+            error === undefined
+              ? "the connection was closed"
+              : `the connection was closed: ${error.message}`,
+            { cause: error },
+          ),
+    );
     this.#options.onClosed?.(error);
   }
 

@@ -4,9 +4,9 @@
 import { randomInt } from "node:crypto";
 import {
   type AbortOptions,
+  AnswerWaiters,
   ConnectionLostError,
   type Logger,
-  OperationTimeoutError,
   ProtocolError,
   silentLogger,
 } from "@atv/interface";
@@ -62,11 +62,6 @@ const OPACK_FRAMES: ReadonlySet<number> = new Set([
   FrameType.P_OPACK,
 ]);
 
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
 /**
  * The Companion protocol over one connection. Requests go out as E_OPACK with `_x`
  * counting up from a random start and are matched to responses by `_x`; auth frames carry
@@ -78,7 +73,7 @@ export class CompanionProtocol {
   readonly connection: CompanionConnection;
   readonly #logger: Logger;
   readonly #options: CompanionProtocolOptions;
-  readonly #waiters = new Map<string, Waiter[]>();
+  readonly #waiters = new AnswerWaiters<string, unknown>();
   readonly #listeners = new Map<string, Set<CompanionEventListener>>();
   #xid: number;
   #closed = false;
@@ -211,43 +206,9 @@ export class CompanionProtocol {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise<unknown>((resolve, reject) => {
-      // A plain timer cleared on the answer, as in MrpProtocol: AbortSignal.timeout()
-      // would leave a pending timer per request until it fires.
-      const timer = setTimeout(() => {
-        done();
-        reject(new OperationTimeoutError(`no answer to ${what} within ${timeout} ms`));
-      }, timeout);
-      timer.unref();
-      const onAbort = (): void => {
-        done();
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (value) => {
-          done();
-          resolve(value);
-        },
-        reject: (error) => {
-          done();
-          reject(error);
-        },
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.#removeWaiter(key, waiter);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const queue = this.#waiters.get(key);
-      if (queue) queue.push(waiter);
-      else this.#waiters.set(key, [waiter]);
-      try {
-        this.connection.send(frameType, payload);
-      } catch (error) {
-        waiter.reject(error);
-      }
-    });
+    return this.#waiters.wait(key, { timeout, signal, what }, () =>
+      this.connection.send(frameType, payload),
+    );
   }
 
   #receive(frame: CompanionFrame): void {
@@ -260,9 +221,9 @@ export class CompanionProtocol {
         this.connection.fail(asProtocolError(error));
         return;
       }
-      const waiter = this.#waiters.get(`frame:${frame.type}`)?.[0];
-      if (waiter) waiter.resolve(dict);
-      else this.#logger.debug("companion: no receiver for auth frame %d", frame.type);
+      if (!this.#waiters.answer(`frame:${frame.type}`, dict)) {
+        this.#logger.debug("companion: no receiver for auth frame %d", frame.type);
+      }
       return;
     }
     if (!OPACK_FRAMES.has(frame.type)) {
@@ -278,9 +239,9 @@ export class CompanionProtocol {
     }
     if (message.type === MessageType.Response) {
       const key = `xid:${message.xid}`;
-      const waiter = this.#waiters.get(key)?.[0];
-      if (waiter) waiter.resolve(message);
-      else this.#logger.debug("companion: no receiver for _x %s", message.xid);
+      if (!this.#waiters.answer(key, message)) {
+        this.#logger.debug("companion: no receiver for _x %s", message.xid);
+      }
     } else if (message.type === MessageType.Event && message.identifier !== undefined) {
       this.#dispatch(message.identifier, message);
     } else {
@@ -303,31 +264,19 @@ export class CompanionProtocol {
     }
   }
 
-  #removeWaiter(key: string, waiter: Waiter): void {
-    const queue = this.#waiters.get(key);
-    if (!queue) return;
-    const index = queue.indexOf(waiter);
-    if (index >= 0) queue.splice(index, 1);
-    if (queue.length === 0) this.#waiters.delete(key);
-  }
-
   #connectionClosed(error: Error | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
-    const waiting = [...this.#waiters.values()].flat();
-    this.#waiters.clear();
-    if (waiting.length > 0) {
-      const lost =
-        error instanceof ConnectionLostError
-          ? error
-          : new ConnectionLostError(
-              error === undefined
-                ? "the connection was closed"
-                : `the connection was closed: ${error.message}`,
-              { cause: error },
-            );
-      for (const waiter of waiting) waiter.reject(lost);
-    }
+    this.#waiters.failAll(() =>
+      error instanceof ConnectionLostError
+        ? error
+        : new ConnectionLostError(
+            error === undefined
+              ? "the connection was closed"
+              : `the connection was closed: ${error.message}`,
+            { cause: error },
+          ),
+    );
     this.#options.onClosed?.(error);
   }
 }
