@@ -125,6 +125,7 @@ export {
   TouchAction,
   type TouchGestures,
   tcpConnect,
+  tcpListen,
   UnknownMediaKindError,
   UnknownPlayStateError,
   UnsupportedProtocolError,

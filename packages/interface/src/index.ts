@@ -141,3 +141,4 @@ export {
   type Settings,
 } from "./settings.js";
 export { type TcpConnectOptions, tcpConnect } from "./tcp-connect.js";
+export { tcpListen } from "./tcp-listen.js";

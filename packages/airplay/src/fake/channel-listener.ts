@@ -3,7 +3,7 @@
 // the timeout closes it, as a device gives up on a channel nobody opens.
 
 import { createServer, type Server, type Socket } from "node:net";
-import { type Logger, silentLogger } from "@atv/interface";
+import { type Logger, silentLogger, tcpListen } from "@atv/interface";
 
 /** How long the fake waits for the client to open an announced channel. */
 export const CHANNEL_ACCEPT_TIMEOUT = 10_000;
@@ -32,13 +32,7 @@ export class ChannelListener {
     });
     server.maxConnections = 1;
     server.on("error", (error) => logger.debug("fake airplay: channel error: %s", error.message));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, address, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await tcpListen(server, address);
     const timer = setTimeout(() => {
       logger.debug("fake airplay: nobody opened the channel in time");
       listener?.close();

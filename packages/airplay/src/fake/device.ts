@@ -4,7 +4,7 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import { type Logger, silentLogger } from "@atv/interface";
+import { type Logger, silentLogger, tcpListen } from "@atv/interface";
 import type { MrpTransport } from "@atv/mrp";
 import { AirPlayPairingServer } from "../auth/server.js";
 import type { PlistInput } from "../plist.js";
@@ -110,13 +110,7 @@ export class FakeAirPlayDevice {
       socket.once("close", () => connections.delete(connection));
     });
     server.on("error", (error) => logger.debug("fake airplay: server error: %s", error.message));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, address, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await tcpListen(server, address, options.port ?? 0);
     return new FakeAirPlayDevice(server, pairing, playback, connections, listeners);
   }
 

@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { airplayAnnouncement, FakeAirPlayDevice, type FakeAirPlayEvent } from "@atv/airplay/fake";
 import { companionAnnouncement, FakeCompanionDevice } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
-import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
+import { type AppleTV, PlainProperties, Protocol, tcpListen } from "@atv/interface";
 import {
   FakeMrpDevice,
   type FakeMrpEvent,
@@ -468,21 +468,11 @@ async function companionServer(starting: Promise<FakeCompanionDevice>): Promise<
 }
 
 /** A listener that accepts connections and closes them, for protocols not served yet. */
-function acceptingListener(address: string): Promise<ProtocolServer> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((socket) => socket.destroy());
-    server.once("error", reject);
-    server.listen(0, address, () => {
-      server.off("error", reject);
-      const info = server.address();
-      if (info === null || typeof info === "string") {
-        reject(new Error("listener has no port"));
-        return;
-      }
-      resolve({
-        port: info.port,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
+async function acceptingListener(address: string): Promise<ProtocolServer> {
+  const server = createServer((socket) => socket.destroy());
+  const port = await tcpListen(server, address);
+  return {
+    port,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }

@@ -3,7 +3,7 @@
 
 import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import { type Logger, silentLogger } from "@atv/interface";
+import { type Logger, silentLogger, tcpListen } from "@atv/interface";
 import { StreamTransport } from "../stream-transport.js";
 import type { MrpTransport } from "../transport.js";
 import { DOUBLE_TAP_WINDOW } from "./button-tracker.js";
@@ -88,15 +88,7 @@ export class FakeMrpDevice {
       socket.once("close", () => connections.delete(connection));
     });
     server.on("error", (error) => logger.debug("fake mrp: server error: %s", error.message));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, options.address ?? "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    const port = typeof address === "object" && address !== null ? address.port : 0;
+    const port = await tcpListen(server, options.address ?? "127.0.0.1", options.port ?? 0);
     return new FakeMrpDevice(server, state, port, connections, config);
   }
 
