@@ -74,7 +74,7 @@ function invalid(reason: string, cause?: unknown): never {
  * starts with "invalid binary plist:".
  */
 export function decodePlist(bytes: Uint8Array, options: DecodePlistOptions = {}): PlistValue {
-  if (looksLikeXml(bytes)) invalid("XML plists are not supported");
+  if (isXmlPlist(bytes)) invalid("XML plists are not supported");
   const layout = readPlistLayout(bytes, {
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxNodes: options.maxValues ?? DEFAULT_MAX_VALUES,
@@ -91,12 +91,13 @@ export function decodePlist(bytes: Uint8Array, options: DecodePlistOptions = {})
   return fromParsed(parsed, layout.top, layout);
 }
 
-function looksLikeXml(bytes: Uint8Array): boolean {
+/** Whether a body is an XML plist rather than a binary one. */
+export function isXmlPlist(bytes: Uint8Array): boolean {
   // Latin-1 keeps one character per byte, so a UTF-8 byte order mark reads as "\xef\xbb\xbf".
   const head = Buffer.from(bytes.subarray(0, 64))
     .toString("latin1")
     .replace(/^(\xef\xbb\xbf)?\s*/, "");
-  return head.startsWith("<?xml") || head.startsWith("<plist");
+  return head.startsWith("<?xml") || head.startsWith("<plist") || head.startsWith("<!DOCTYPE");
 }
 
 /**

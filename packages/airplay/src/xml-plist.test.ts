@@ -2,8 +2,8 @@ import { ProtocolError } from "@atv/interface";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readPlaybackInfo } from "./play/playback-info.js";
-import { encodePlist } from "./plist.js";
-import { decodeAnyPlist, isXmlPlist } from "./xml-plist.js";
+import { encodePlist, isXmlPlist } from "./plist.js";
+import { decodeAnyPlist } from "./xml-plist.js";
 
 // What an AirPlay 1 receiver answers /playback-info with while a video plays (the shape
 // pyatv's fake device sends as XML).

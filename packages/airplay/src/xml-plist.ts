@@ -7,19 +7,11 @@
 // inside) is refused.
 
 import { ProtocolError } from "@atv/interface";
-import { decodePlist, type PlistValue } from "./plist.js";
+import { decodePlist, isXmlPlist, type PlistValue } from "./plist.js";
 
 /** Largest XML plist read: /playback-info answers are a few kilobytes. */
 export const MAX_XML_PLIST_BYTES = 1024 * 1024;
 const MAX_DEPTH = 64;
-
-/** Whether a body is an XML plist rather than a binary one. */
-export function isXmlPlist(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 64))
-    .toString("latin1")
-    .replace(/^(\xef\xbb\xbf)?\s*/, "");
-  return head.startsWith("<?xml") || head.startsWith("<plist") || head.startsWith("<!DOCTYPE");
-}
 
 interface XmlElement {
   readonly name: string;

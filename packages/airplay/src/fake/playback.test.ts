@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AirPlayMajorVersion } from "../features.js";
-import { decodePlist, encodePlist, PlistReal } from "../plist.js";
-import { decodeAnyPlist, isXmlPlist } from "../xml-plist.js";
+import { decodePlist, encodePlist, isXmlPlist, PlistReal } from "../plist.js";
+import { decodeAnyPlist } from "../xml-plist.js";
 import { FakePlayback, type FakePlaybackEvent } from "./playback.js";
 import { parsePlayRequest } from "./playback-request.js";
 
