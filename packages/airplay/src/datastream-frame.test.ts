@@ -8,8 +8,10 @@ import {
   MessageType,
   sendCommandMessage,
 } from "@atv/mrp";
+import { decodePlist, encodePlist, type PlistValue } from "@atv/plist";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fromHex, mutatedFrom, toHex } from "../../../scripts/byte-mutations.js";
 import {
   DATA_HEADER_LENGTH,
   type DataFrame,
@@ -22,8 +24,6 @@ import {
   syncFramePayload,
   syncPayloadData,
 } from "./datastream-frame.js";
-import { decodePlist, encodePlist, type PlistValue } from "./plist.js";
-import { fromHex, mutatedFrom, toHex } from "./testing/byte-mutations.js";
 
 interface MessageJson {
   type: string;

@@ -9,7 +9,7 @@
 import { concatBytes } from "@atv/hap";
 import { ProtocolError } from "@atv/interface";
 import { encodeVarint } from "@atv/mrp";
-import { decodePlist, type PlistValue, plistTypeName } from "./plist.js";
+import { decodePlist, type PlistValue, plistTypeName } from "@atv/plist";
 
 export const DATA_HEADER_LENGTH = 32;
 /** Largest frame a decoder accepts unless given another limit. */

@@ -1,5 +1,7 @@
 // @atv/airplay: AirPlay pairing, encrypted RTSP, play URL and the AirPlay 2 tunnel that
 // carries MRP. The fake receiver is at "@atv/airplay/fake".
+
+export { decodePlist, encodePlist, PlistReal, type PlistValue } from "@atv/plist";
 export {
   AirPlayStatusFlag,
   getPairingRequirement,
@@ -85,7 +87,6 @@ export type {
 export { FileServer } from "./play/file-server.js";
 export { resolveMediaSource } from "./play/media-source.js";
 export { type AirPlayPlayOptions, playUrl, stopPlayback } from "./play/player.js";
-export { decodePlist, encodePlist, PlistReal, type PlistValue } from "./plist.js";
 export { airplayPlugin } from "./plugin.js";
 export { isRemoteControlSupported } from "./remote-control-support.js";
 export { AIRPLAY_SERVICE_TYPE, airplayScanPlugin } from "./scan.js";

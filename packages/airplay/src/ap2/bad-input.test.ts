@@ -14,13 +14,13 @@ import {
   sendCommandMessage,
 } from "@atv/mrp";
 import { FakeMrpDevice } from "@atv/mrp/fake";
+import { encodePlist } from "@atv/plist";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { controlKeys } from "../auth/keys.js";
 import { verifyConnection } from "../auth/verify.js";
 import { encodeDataFrame, encodeMrpPayload, syncFramePayload } from "../datastream-frame.js";
 import { FakeAirPlayDevice } from "../fake/device.js";
 import { HttpConnection } from "../http/connection.js";
-import { encodePlist } from "../plist.js";
 import type { DataStreamChannel } from "./data-stream-channel.js";
 import { connectMrpTunnel, type MrpTunnelClient } from "./mrp-tunnel.js";
 

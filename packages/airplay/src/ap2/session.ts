@@ -13,11 +13,11 @@ import {
   silentLogger,
   tcpConnect,
 } from "@atv/interface";
+import { plistDict } from "@atv/plist";
 import { controlKeys, dataStreamKeys, eventsKeys } from "../auth/keys.js";
 import { verifyConnection } from "../auth/verify.js";
 import { HttpConnection } from "../http/connection.js";
 import { RtspSession } from "../http/rtsp-session.js";
-import { plistDict } from "../plist.js";
 import { DataStreamChannel } from "./data-stream-channel.js";
 import { EventChannel } from "./event-channel.js";
 

@@ -11,10 +11,10 @@ import {
   TRANSIENT_CREDENTIALS,
 } from "@atv/hap";
 import { AtvError } from "@atv/interface";
+import { encodePlist } from "@atv/plist";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodePlist } from "../plist.js";
-import { applyEdits, byteEdit, mutatedFrom } from "../testing/byte-mutations.js";
+import { applyEdits, byteEdit, mutatedFrom } from "../../../../scripts/byte-mutations.js";
 import { AirPlayHapPairSetup } from "./hap-pairing.js";
 import { AirPlayLegacyPairSetup } from "./legacy-pairing.js";
 import type { PairingAnswer } from "./server.js";

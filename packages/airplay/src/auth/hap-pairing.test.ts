@@ -2,8 +2,8 @@ import { CredentialsType, decodeTlv, parseCredentials, TlvType } from "@atv/hap"
 import { PairSetupServer } from "@atv/hap/server";
 import { InvalidStateError, PairingError } from "@atv/interface";
 import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../../../scripts/byte-mutations.js";
 import { inMemoryExchange } from "../play/test-exchange.js";
-import { fromHex, toHex } from "../testing/byte-mutations.js";
 import { AirPlayHapPairSetup } from "./hap-pairing.js";
 import { controlKeys, KeySide } from "./keys.js";
 import { encodeDisplayName } from "./name-item.js";

@@ -1,6 +1,6 @@
 import { SharedSecret } from "@atv/hap";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../testing/byte-mutations.js";
+import { fromHex, toHex } from "../../../../scripts/byte-mutations.js";
 import { controlKeys, dataStreamKeys, eventsKeys, KeySide } from "./keys.js";
 
 // Known answers from pyatv 0.18.0's hkdf_expand (the shared vectors' hap-keys.json):

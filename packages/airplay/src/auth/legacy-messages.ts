@@ -3,7 +3,7 @@
 // Decoding checks every field, so no step handles an unchecked dictionary.
 
 import { ProtocolError } from "@atv/interface";
-import { decodePlist, encodePlist, type PlistDictionary, plistDict } from "../plist.js";
+import { decodePlist, encodePlist, type PlistDictionary, plistDict } from "@atv/plist";
 
 /** Step 1, client → device: start SRP for this user (the client id in upper-case hex). */
 export interface LegacyPinRequest {

@@ -9,10 +9,10 @@ import {
   x25519SharedSecret,
 } from "@atv/hap";
 import { AuthenticationError, InvalidCredentialsError, PairingError } from "@atv/interface";
+import { decodePlist, encodePlist, plistDict } from "@atv/plist";
 import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../../../scripts/byte-mutations.js";
 import { inMemoryExchange } from "../play/test-exchange.js";
-import { decodePlist, encodePlist, plistDict } from "../plist.js";
-import { fromHex, toHex } from "../testing/byte-mutations.js";
 import {
   gcmOpen,
   LEGACY_SRP_GROUP,

@@ -7,8 +7,8 @@ import {
   TlvType,
   TRANSIENT_CREDENTIALS,
 } from "@atv/hap";
+import { encodePlist } from "@atv/plist";
 import { describe, expect, it } from "vitest";
-import { encodePlist } from "../plist.js";
 import { AirPlayHapPairSetup } from "./hap-pairing.js";
 import { AirPlayLegacyPairSetup } from "./legacy-pairing.js";
 import { connectTo, DEVICE_PIN, newPairingServer } from "./test-fixtures.js";

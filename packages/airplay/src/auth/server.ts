@@ -15,8 +15,8 @@ import {
 } from "@atv/hap";
 import { PairSetupServer, PairVerifyServer } from "@atv/hap/server";
 import { AtvError, LruCache, ProtocolError } from "@atv/interface";
+import { decodePlist, plistDict } from "@atv/plist";
 import type { ReceivedHeaders } from "../http/types.js";
-import { decodePlist, plistDict } from "../plist.js";
 import { LegacyPairSetupServer, LegacyPairVerifyServer } from "./legacy-server.js";
 import { TRANSIENT_PIN } from "./verify.js";
 

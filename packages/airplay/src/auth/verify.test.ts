@@ -19,8 +19,8 @@ import {
   Service,
 } from "@atv/interface";
 import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../../../scripts/byte-mutations.js";
 import { inMemoryExchange } from "../play/test-exchange.js";
-import { fromHex, toHex } from "../testing/byte-mutations.js";
 import { AirPlayHapPairSetup } from "./hap-pairing.js";
 import { controlKeys, KeySide } from "./keys.js";
 import { connectTo, DEVICE_ID, DEVICE_PIN, newPairingServer } from "./test-fixtures.js";

@@ -5,8 +5,10 @@
 import { type Socket, connect as tcp } from "node:net";
 import { type HapCredentials, PairSetupClient, PairVerifyClient } from "@atv/hap";
 import { DEFAULT_INFO_SETTINGS } from "@atv/interface";
+import { encodePlist } from "@atv/plist";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mutatedFrom } from "../../../../scripts/byte-mutations.js";
 import { Ap2Session } from "../ap2/session.js";
 import { AirPlayHapPairSetup } from "../auth/hap-pairing.js";
 import { HAP_PAIRING_HEADERS } from "../auth/headers.js";
@@ -14,8 +16,6 @@ import { controlKeys } from "../auth/keys.js";
 import { verifyConnection } from "../auth/verify.js";
 import { encodeRequest } from "../http/codec.js";
 import { HttpConnection } from "../http/connection.js";
-import { encodePlist } from "../plist.js";
-import { mutatedFrom } from "../testing/byte-mutations.js";
 import { FakeAirPlayDevice } from "./device.js";
 
 const WAIT = { timeout: 3000, interval: 5 };

@@ -12,10 +12,10 @@ import {
   InvalidCredentialsError,
 } from "@atv/interface";
 import { FakeMrpDevice } from "@atv/mrp/fake";
+import { encodePlist, type PlistDictionary } from "@atv/plist";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Ap2Session } from "../ap2/session.js";
 import { HttpConnection } from "../http/connection.js";
-import { encodePlist, type PlistDictionary } from "../plist.js";
 import { FakeAirPlayDevice, type FakeAirPlayDeviceOptions } from "./device.js";
 
 const WAIT = { timeout: 3000, interval: 5 };

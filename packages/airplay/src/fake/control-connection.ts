@@ -7,12 +7,12 @@ import type { Socket } from "node:net";
 import { HapFrameCipher, type SharedSecret } from "@atv/hap";
 import type { Logger } from "@atv/interface";
 import type { MrpTransport } from "@atv/mrp";
+import { decodePlist, encodePlist, type PlistInput, type PlistValue } from "@atv/plist";
 import { DataStreamChannel } from "../ap2/data-stream-channel.js";
 import { controlKeys, dataStreamKeys, eventsKeys, KeySide } from "../auth/keys.js";
 import type { PairingAnswer } from "../auth/server.js";
 import { encodeResponse, HttpRequestParser } from "../http/codec.js";
 import type { HttpRequest, OutgoingResponse, ReceivedHeaders } from "../http/types.js";
-import { decodePlist, encodePlist, type PlistInput, type PlistValue } from "../plist.js";
 import { ChannelListener } from "./channel-listener.js";
 import { FakeEventChannel } from "./event-sender.js";
 

@@ -6,8 +6,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { type Logger, silentLogger, tcpListen } from "@atv/interface";
 import type { MrpTransport } from "@atv/mrp";
+import type { PlistInput } from "@atv/plist";
 import { AirPlayPairingServer } from "../auth/server.js";
-import type { PlistInput } from "../plist.js";
 import {
   type FakeAirPlayActivity,
   FakeControlConnection,

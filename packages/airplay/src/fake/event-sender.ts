@@ -4,8 +4,8 @@
 import type { Socket } from "node:net";
 import { HapFrameCipher, type SessionKeys } from "@atv/hap";
 import { type Logger, silentLogger } from "@atv/interface";
+import { encodePlist } from "@atv/plist";
 import { encodeRequest, HttpResponseParser } from "../http/codec.js";
-import { encodePlist } from "../plist.js";
 
 export class FakeEventChannel {
   readonly #socket: Socket;

@@ -4,7 +4,7 @@
 // flags, loadedTimeRanges and seekableTimeRanges); pyatv reads only "duration" and
 // "error", and its own fake answers {readyToPlay: false, uuid} when nothing plays.
 
-import { encodePlist, type PlistInput, PlistReal } from "../plist.js";
+import { encodePlist, type PlistInput, PlistReal } from "@atv/plist";
 
 /** What the device's player is doing. */
 export type FakePlaybackStatus = "idle" | "loading" | "playing" | "paused" | "failed" | "finished";

@@ -5,9 +5,9 @@
 // senders write the AirPlay 1 keys as "Key: value" lines of text/parameters.
 
 import { ProtocolError } from "@atv/interface";
+import { decodePlist, type PlistValue, plistDict } from "@atv/plist";
 import { AirPlayMajorVersion } from "../features.js";
 import { BPLIST_CONTENT_TYPE } from "../http/rtsp-session.js";
-import { decodePlist, type PlistValue, plistDict } from "../plist.js";
 
 /** What the client asked for in a POST /play. */
 export interface FakePlayRequest {

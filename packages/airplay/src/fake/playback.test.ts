@@ -2,11 +2,10 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { decodeAnyPlist, decodePlist, encodePlist, isXmlPlist, PlistReal } from "@atv/plist";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AirPlayMajorVersion } from "../features.js";
-import { decodePlist, encodePlist, isXmlPlist, PlistReal } from "../plist.js";
-import { decodeAnyPlist } from "../xml-plist.js";
 import { FakePlayback, type FakePlaybackEvent } from "./playback.js";
 import { parsePlayRequest } from "./playback-request.js";
 

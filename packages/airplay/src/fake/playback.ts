@@ -9,9 +9,9 @@
 
 import { performance } from "node:perf_hooks";
 import { type Logger, silentLogger } from "@atv/interface";
+import { encodePlist } from "@atv/plist";
 import { AirPlayMajorVersion } from "../features.js";
 import { BPLIST_CONTENT_TYPE } from "../http/rtsp-session.js";
-import { encodePlist } from "../plist.js";
 import {
   type FakePlaybackStatus,
   LOAD_FAILURE,

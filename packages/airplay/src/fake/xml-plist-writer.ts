@@ -1,7 +1,7 @@
 // XML property lists as AirPlay 1 receivers write them ("text/x-apple-plist+xml"), for
 // the fake's answers to AirPlay 1 clients.
 
-import { type PlistInput, PlistReal } from "../plist.js";
+import { type PlistInput, PlistReal } from "@atv/plist";
 
 const HEAD =
   '<?xml version="1.0" encoding="UTF-8"?>\n' +

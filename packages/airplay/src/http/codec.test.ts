@@ -1,7 +1,7 @@
 import { ProtocolError } from "@atv/interface";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mutatedFrom } from "../testing/byte-mutations.js";
+import { mutatedFrom } from "../../../../scripts/byte-mutations.js";
 import {
   encodeRequest,
   encodeResponse,

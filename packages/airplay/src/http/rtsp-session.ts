@@ -2,7 +2,7 @@
 // support/rtsp.py): a sequence number, the DACP and remote identifiers, binary plists.
 
 import { randomBytes, randomInt } from "node:crypto";
-import { decodePlist, encodePlist, type PlistValue } from "../plist.js";
+import { decodePlist, encodePlist, type PlistValue } from "@atv/plist";
 import type { HttpConnection } from "./connection.js";
 import type { ExchangeOptions, HttpResponse, OutgoingHeaders } from "./types.js";
 

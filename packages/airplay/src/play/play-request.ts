@@ -2,10 +2,10 @@
 // (protocols/raop/protocols/airplayv1.py and airplayv2.py, play_url). Both versions send
 // the /play body as a binary plist; they differ in headers and keys.
 
+import { encodePlist, PlistReal } from "@atv/plist";
 import { AirPlayMajorVersion } from "../features.js";
 import { BPLIST_CONTENT_TYPE } from "../http/rtsp-session.js";
 import type { OutgoingRequest } from "../http/types.js";
-import { encodePlist, PlistReal } from "../plist.js";
 
 export interface PlayRequestParameters {
   readonly version: AirPlayMajorVersion;

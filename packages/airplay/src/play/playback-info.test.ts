@@ -1,9 +1,9 @@
 import { PlaybackError, ProtocolError } from "@atv/interface";
+import { encodePlist, PlistReal, type PlistValue } from "@atv/plist";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodePlist, PlistReal, type PlistValue } from "../plist.js";
-import { mutatedFrom } from "../testing/byte-mutations.js";
-import { parsePlaybackInfo } from "./playback-info.js";
+import { mutatedFrom } from "../../../../scripts/byte-mutations.js";
+import { parsePlaybackInfo, readPlaybackInfo } from "./playback-info.js";
 
 // What the unofficial AirPlay specification records a playing Apple TV answering.
 const PLAYING = encodePlist({
@@ -119,6 +119,32 @@ describe("parsePlaybackInfo", () => {
         fc.oneof(fc.uint8Array({ maxLength: 200 }), mutatedFrom([PLAYING, IDLE, FAILED])),
         (bytes) => checkOutcome(outcome(bytes)),
       ),
+    );
+  });
+});
+
+describe("playback info in XML (AirPlay 1 receivers)", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it("reads what an AirPlay 1 receiver answers while a video plays", () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+  <key>duration</key><real>125.5</real><key>position</key><real>12.25</real>
+  <key>rate</key><real>1</real><key>readyToPlay</key><true/>
+</dict></plist>`;
+    expect(readPlaybackInfo(bytes(xml))).toEqual({
+      playing: true,
+      duration: 125.5,
+      position: 12.25,
+      rate: 1,
+      readyToPlay: true,
+    });
+  });
+
+  it("turns a device's XML error into the same PlaybackError as a binary one", () => {
+    const xml = `<?xml version="1.0"?><plist version="1.0"><dict><key>error</key><dict><key>code</key><integer>-11800</integer><key>domain</key><string>AVFoundationErrorDomain</string></dict></dict></plist>`;
+    expect(() => readPlaybackInfo(bytes(xml))).toThrow(
+      "got error -11800 (AVFoundationErrorDomain) when playing video",
     );
   });
 });

@@ -4,8 +4,13 @@
 // empty body, {readyToPlay: false}) means nothing plays, either not yet or any more.
 
 import { PlaybackError } from "@atv/interface";
-import { decodePlist, type PlistDictionary, type PlistValue, plistDict } from "../plist.js";
-import { decodeAnyPlist } from "../xml-plist.js";
+import {
+  decodeAnyPlist,
+  decodePlist,
+  type PlistDictionary,
+  type PlistValue,
+  plistDict,
+} from "@atv/plist";
 
 export interface PlaybackInfo {
   /** Media is loaded: the answer has a "duration" (pyatv's only test for it). */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ProtocolError } from "@atv/interface";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fromHex, mutatedFrom, toHex } from "../../../scripts/byte-mutations.js";
 import {
   decodePlist,
   encodePlist,
@@ -11,7 +12,6 @@ import {
   plistDict,
   plistTypeName,
 } from "./plist.js";
-import { fromHex, mutatedFrom, toHex } from "./testing/byte-mutations.js";
 
 interface DatastreamVectors {
   vectors: [{ plist_hex: string; plist_json: { params: { data: { $bytes_hex: string } } } }];

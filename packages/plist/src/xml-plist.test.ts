@@ -1,7 +1,6 @@
 import { ProtocolError } from "@atv/interface";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readPlaybackInfo } from "./play/playback-info.js";
 import { encodePlist, isXmlPlist } from "./plist.js";
 import { decodeAnyPlist } from "./xml-plist.js";
 
@@ -36,25 +35,11 @@ describe("XML plists", () => {
     expect(decodeAnyPlist(bytes(`<plist><string>a &lt;&amp;&#x41;&#66;</string></plist>`))).toBe(
       "a <&AB",
     );
-    expect(readPlaybackInfo(bytes(PLAYING_XML))).toEqual({
-      playing: true,
-      duration: 125.5,
-      position: 12.25,
-      rate: 1,
-      readyToPlay: true,
-    });
   });
 
   it("still reads binary plists", () => {
     expect(isXmlPlist(encodePlist({ a: 1 }))).toBe(false);
     expect(decodeAnyPlist(encodePlist({ a: 1 }))).toEqual({ a: 1 });
-  });
-
-  it("turns a device's XML error into the same PlaybackError as a binary one", () => {
-    const xml = `<?xml version="1.0"?><plist version="1.0"><dict><key>error</key><dict><key>code</key><integer>-11800</integer><key>domain</key><string>AVFoundationErrorDomain</string></dict></dict></plist>`;
-    expect(() => readPlaybackInfo(bytes(xml))).toThrow(
-      "got error -11800 (AVFoundationErrorDomain) when playing video",
-    );
   });
 
   it("refuses entity declarations, oversized and malformed XML with a ProtocolError", () => {
