@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchCliStart } from "./cli-start.mjs";
 import { benchCompanion } from "./companion.mjs";
+import { benchConnect } from "./connect.mjs";
 import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchNowPlaying } from "./now-playing.mjs";
@@ -18,6 +19,7 @@ const rows = [
   ...(await benchTunnel()),
   ...(await benchNowPlaying()),
   ...(await benchCompanion()),
+  ...(await benchConnect()),
 ];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;

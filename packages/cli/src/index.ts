@@ -15,6 +15,7 @@ export {
 } from "./compile-cache.js";
 export { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, readCredentials } from "./credential-options.js";
 export { streamLogger } from "./debug-logger.js";
+export { isKeyboardCommand, runKeyboardCommand } from "./keyboard-commands.js";
 export {
   PROTOCOL_NAMES,
   type ProtocolName,
@@ -33,5 +34,6 @@ export {
   runRemoteControlCommand,
 } from "./remote-commands.js";
 export { localIsoTimestamp, type ScriptOutputInit, scriptOutput } from "./script-output.js";
+export { isTouchCommand, runTouchCommand } from "./touch-commands.js";
 export { USAGE_EXIT_CODE, UsageError } from "./usage-error.js";
 export { waitForLine } from "./wait-for-line.js";
