@@ -69,6 +69,15 @@ export {
 } from "./opack.js";
 export { companionPlugin } from "./plugin.js";
 export {
+  decodeRtiSession,
+  decodeRtiTextOperations,
+  encodeRtiClearText,
+  encodeRtiInputText,
+  encodeRtiSession,
+  type RtiSession,
+  type RtiTextOperations,
+} from "./rti.js";
+export {
   COMPANION_SERVICE_TYPE,
   CompanionFlag,
   companionFlags,

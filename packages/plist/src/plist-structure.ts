@@ -33,6 +33,7 @@ export type PlistObject =
   | { readonly kind: "date"; readonly seconds: number }
   | { readonly kind: "data"; readonly length: number }
   | { readonly kind: "string"; readonly text: string; readonly length: number }
+  | { readonly kind: "uid"; readonly value: number }
   | { readonly kind: "array"; readonly refs: readonly number[] }
   | {
       readonly kind: "dict";
@@ -216,6 +217,16 @@ class LayoutReader implements PlistLayout {
         within(start - offset + length);
         return { kind: "string", text: stringAt(bytes, start, length, type === 0x6), length };
       }
+      case 0x8: {
+        // NSKeyedArchiver's object references: info + 1 big-endian bytes (plistlib reads
+        // any width; it and CoreFoundation write 1, 2, 4 or 8).
+        const width = info + 1;
+        if (width > 8) invalid(`UID of ${width} bytes`);
+        within(1 + width);
+        const value = readUnsigned(bytes, offset + 1, width);
+        if (!Number.isSafeInteger(value)) invalid(`UID ${value} out of range`);
+        return { kind: "uid", value };
+      }
       case 0xa: {
         const [start, count] = this.#counted(ref, offset, info);
         within(start - offset + count * this.#refSize);
@@ -231,7 +242,7 @@ class LayoutReader implements PlistLayout {
         };
       }
       default:
-        // UIDs (0x8), sets (0xC) and the rest: not used by AirPlay.
+        // Sets (0xC) and the rest: neither AirPlay nor keyed archives use them.
         return invalid(`unsupported object type 0x${marker.toString(16).padStart(2, "0")}`);
     }
   }

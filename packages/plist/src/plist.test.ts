@@ -8,6 +8,7 @@ import {
   encodePlist,
   type PlistInput,
   PlistReal,
+  PlistUid,
   type PlistValue,
   plistDict,
   plistTypeName,
@@ -43,6 +44,10 @@ const PLISTLIB = {
   date:
     "62706c6973743030d1010251643341c5f45cac8fbe77080b0d00000000000001010000000000000003000000000" +
     "00000000000000000000016",
+  // {"u": UID(1), "w": [UID(300), UID(70000), UID(2**33)]}: UIDs of 1, 2, 4 and 8 bytes.
+  uids:
+    "62706c6973743030d201020304517551778001a305060781012c8300011170870000000200000000080d0f11" +
+    "13171a1f0000000000000101000000000000000800000000000000000000000000000028",
   mixed:
     "62706c6973743030d401020304050a0b0c5161516251735178a306070810011002a10910030967006800e9006c" +
     "006c006f002026034200010811131517191d1f21232526350000000000000101000000000000000d0000000000" +
@@ -117,6 +122,13 @@ describe("decodePlist known answers", () => {
       b: true,
       s: "héllo ☃",
       x: Uint8Array.from([0, 1]),
+    });
+  });
+
+  it("reads UIDs of every width plistlib writes as PlistUid", () => {
+    expect(decodePlist(fromHex(PLISTLIB.uids))).toEqual({
+      u: new PlistUid(1),
+      w: [new PlistUid(300), new PlistUid(70000), new PlistUid(2 ** 33)],
     });
   });
 
@@ -204,6 +216,34 @@ describe("encodePlist", () => {
     expect(decodePlist(encodePlist({ UID: "x" }))).toEqual({ UID: "x" });
   });
 
+  it("writes PlistUid as a UID and round-trips it at the edges of each width", () => {
+    const values = [0, 1, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
+    for (const value of values) {
+      const uid = new PlistUid(value);
+      expect(decodePlist(encodePlist({ uid }))).toEqual({ uid });
+      expect(decodePlist(encodePlist([uid]))).toEqual([uid]);
+    }
+    // The marker is 0x8_: bplist-creator wrote a UID, not a dictionary {UID: 1}.
+    const bytes = encodePlist(new PlistUid(1));
+    expect(bytes[8]).toBe(0x80);
+    expect(decodePlist(bytes)).toBeInstanceOf(PlistUid);
+  });
+
+  it("writes a dictionary keyed UID holding a PlistUid as a dictionary", () => {
+    const value = { UID: new PlistUid(3) };
+    expect(decodePlist(encodePlist(value))).toEqual(value);
+  });
+
+  it("refuses PlistUids that are not non-negative safe integers", () => {
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 53, Number.POSITIVE_INFINITY]) {
+      expect(() => new PlistUid(bad)).toThrow(RangeError);
+    }
+    // Readonly only to TypeScript: a value changed behind its back is refused when written.
+    const tampered = new PlistUid(1);
+    (tampered as { value: number }).value = -5;
+    expect(() => encodePlist(tampered)).toThrow(RangeError);
+  });
+
   it("writes data from any Uint8Array view, not only Buffers", () => {
     const backing = Uint8Array.from([9, 1, 2, 3, 9]);
     expect(decodePlist(encodePlist({ x: backing.subarray(1, 4) }))).toEqual({
@@ -282,9 +322,8 @@ describe("decodePlist rejects", () => {
     expectInvalid(bplist([[0x09]], { top: 3 }), /top object/);
   });
 
-  it("types AirPlay never sends", () => {
+  it("types neither AirPlay nor keyed archives use", () => {
     expectInvalid(bplist([[0x00]]), /simple value 0x00/);
-    expectInvalid(bplist([[0x80, 1]]), /object type 0x80/);
     expectInvalid(bplist([[0xc1, 0]]), /object type 0xc1/);
     expectInvalid(bplist([[0x15, ...new Array(32).fill(0)]]), /integer of 2\^5 bytes/);
     expectInvalid(bplist([[0x21, 0, 0]]), /real of 2\^1 bytes/);
@@ -310,6 +349,13 @@ describe("decodePlist rejects", () => {
     expect(decodePlist(bplist([[0x14, ...new Array(16).fill(0xff)]]))).toBe(-1);
   });
 
+  it("UIDs wider than 8 bytes, beyond 2^53 - 1 or cut short", () => {
+    expect(decodePlist(bplist([[0x80, 7]]))).toEqual(new PlistUid(7));
+    expectInvalid(bplist([[0x88, ...new Array(9).fill(0)]]), /UID of 9 bytes/);
+    expectInvalid(bplist([[0x87, 0, 0x20, 0, 0, 0, 0, 0, 0]]), /UID 9007199254740992 out of range/);
+    expectInvalid(bplist([[0x83, 0, 1]]), /runs past/);
+  });
+
   it("non-finite dates", () => {
     expectInvalid(bplist([[0x33, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0]]), /date/);
   });
@@ -322,6 +368,7 @@ describe("plistDict", () => {
       [[1], "array"],
       [Uint8Array.of(1), "data"],
       [new Date(0), "date"],
+      [new PlistUid(2), "UID"],
       [1, "integer"],
       [1.5, "real"],
       [1n, "integer"],
@@ -350,6 +397,7 @@ const plistValue: fc.Arbitrary<PlistValue> = fc.letrec<{ value: PlistValue }>((t
     fc.double(),
     fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
     fc.uint8Array({ maxLength: 40 }),
+    fc.maxSafeNat().map((n) => new PlistUid(n)),
     fc.date({ min: new Date("1800-01-01"), max: new Date("2400-01-01"), noInvalidDate: true }),
     fc.array(tie("value"), { maxLength: 5 }),
     fc.dictionary(key, tie("value"), { maxKeys: 5 }),
@@ -360,7 +408,12 @@ const plistValue: fc.Arbitrary<PlistValue> = fc.letrec<{ value: PlistValue }>((t
 function normalised(value: PlistValue): PlistValue {
   if (typeof value === "bigint" && Number.isSafeInteger(Number(value))) return Number(value);
   if (Array.isArray(value)) return value.map(normalised);
-  if (typeof value === "object" && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+  if (
+    typeof value === "object" &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date) &&
+    !(value instanceof PlistUid)
+  ) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalised(v)]));
   }
   return value;

@@ -7,7 +7,10 @@ import bplistCreator, { Real } from "bplist-creator";
 import { maxObjectCount, parseBuffer } from "bplist-parser";
 import { type PlistLayout, readPlistLayout } from "./plist-structure.js";
 
-/** A decoded plist value. Integers beyond ±(2^53 - 1) are bigints, other numbers numbers. */
+/**
+ * A decoded plist value. Integers beyond ±(2^53 - 1) are bigints, other numbers numbers;
+ * UIDs (object references of NSKeyedArchiver archives) are PlistUid.
+ */
 export type PlistValue =
   | string
   | number
@@ -15,6 +18,7 @@ export type PlistValue =
   | boolean
   | Uint8Array
   | Date
+  | PlistUid
   | PlistValue[]
   | PlistDictionary;
 
@@ -31,6 +35,22 @@ export class PlistReal {
   readonly value: number;
 
   constructor(value: number) {
+    this.value = value;
+  }
+}
+
+/**
+ * A binary plist UID: an index into the `$objects` of an NSKeyedArchiver archive. Not a
+ * number, so that it cannot be mistaken for an integer (plistlib's `UID` likewise).
+ */
+export class PlistUid {
+  readonly value: number;
+
+  /** `value` is a non-negative safe integer; anything else is a RangeError. */
+  constructor(value: number) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`a plist UID is a non-negative safe integer, got ${value}`);
+    }
     this.value = value;
   }
 }
@@ -129,6 +149,12 @@ function fromParsed(parsed: unknown, ref: number, layout: PlistLayout): PlistVal
     case "string":
       if (typeof parsed === "string") return parsed;
       break;
+    case "uid":
+      // bplist-parser gives its own UID class; the value is taken from the layout.
+      if (typeof parsed === "object" && parsed !== null && "UID" in parsed) {
+        return new PlistUid(object.value);
+      }
+      break;
     case "array":
       if (Array.isArray(parsed) && parsed.length === object.refs.length) {
         return object.refs.map((child, i) => fromParsed(parsed[i], child, layout));
@@ -211,6 +237,12 @@ function toCreatorValue(value: PlistInput, ancestors: Set<object>): unknown {
     if (typeof value.value !== "number") throw new TypeError("PlistReal holds a number");
     return new Real(value.value);
   }
+  if (value instanceof PlistUid) {
+    // Checked again: the class's field is readonly only to TypeScript.
+    const uid = new PlistUid(value.value);
+    // bplist-creator writes exactly this shape as a UID.
+    return { UID: uid.value };
+  }
   if (value instanceof Uint8Array) {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
@@ -244,9 +276,13 @@ function dictForCreator(
     result[key] = toCreatorValue(dict[key] as PlistInput, ancestors);
   }
   const keys = Object.keys(result);
-  // Shapes bplist-creator reads as something other than a dictionary.
+  // Shapes bplist-creator reads as something other than a dictionary. It has no way to
+  // write a dictionary whose only key is "UID" with an integer value: that shape is its
+  // UID (which PlistUid is written as).
   if (keys.length === 1 && (typeof result.UID === "number" || typeof result.UID === "bigint")) {
-    throw new RangeError("bplist-creator writes {UID: <integer>} as a keyed-archiver UID");
+    throw new RangeError(
+      "bplist-creator writes {UID: <integer>} as a keyed-archiver UID; use PlistUid for UIDs",
+    );
   }
   if (result.bplistOverride) {
     throw new RangeError('bplist-creator reserves the dictionary key "bplistOverride"');
@@ -261,7 +297,8 @@ export function plistDict(value: PlistValue | undefined, what: string): PlistDic
     value === null ||
     Array.isArray(value) ||
     value instanceof Uint8Array ||
-    value instanceof Date
+    value instanceof Date ||
+    value instanceof PlistUid
   ) {
     throw new ProtocolError(`${what} is not a dictionary (got ${plistTypeName(value)})`);
   }
@@ -269,11 +306,17 @@ export function plistDict(value: PlistValue | undefined, what: string): PlistDic
 }
 
 /** The plist type of a value, for messages. */
+/** Whether the value is a dictionary (not an array, data, date or UID). */
+export function isPlistDictionary(value: PlistValue | undefined): value is PlistDictionary {
+  return plistTypeName(value) === "dictionary";
+}
+
 export function plistTypeName(value: PlistValue | undefined): string {
   if (value === undefined) return "nothing";
   if (Array.isArray(value)) return "array";
   if (value instanceof Uint8Array) return "data";
   if (value instanceof Date) return "date";
+  if (value instanceof PlistUid) return "UID";
   if (typeof value === "object") return "dictionary";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "real";
   if (typeof value === "bigint") return "integer";

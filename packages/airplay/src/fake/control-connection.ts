@@ -7,7 +7,13 @@ import type { Socket } from "node:net";
 import { HapFrameCipher, type SharedSecret } from "@atv/hap";
 import type { Logger } from "@atv/interface";
 import type { MrpTransport } from "@atv/mrp";
-import { decodePlist, encodePlist, type PlistInput, type PlistValue } from "@atv/plist";
+import {
+  decodePlist,
+  encodePlist,
+  isPlistDictionary,
+  type PlistInput,
+  type PlistValue,
+} from "@atv/plist";
 import { DataStreamChannel } from "../ap2/data-stream-channel.js";
 import { controlKeys, dataStreamKeys, eventsKeys, KeySide } from "../auth/keys.js";
 import type { PairingAnswer } from "../auth/server.js";
@@ -238,15 +244,7 @@ export class FakeControlConnection {
     } catch {
       return { status: 400 };
     }
-    if (
-      typeof setup !== "object" ||
-      setup === null ||
-      Array.isArray(setup) ||
-      setup instanceof Uint8Array ||
-      setup instanceof Date
-    ) {
-      return { status: 400 };
-    }
+    if (!isPlistDictionary(setup)) return { status: 400 };
     const streams = setup.streams;
     if (streams === undefined) {
       // The session's SETUP: open the event channel.
@@ -269,15 +267,7 @@ export class FakeControlConnection {
       return plistResponse({ eventPort: listener.port, timingPort: 0 });
     }
     const stream = Array.isArray(streams) ? streams[0] : undefined;
-    if (
-      typeof stream !== "object" ||
-      stream === null ||
-      Array.isArray(stream) ||
-      stream instanceof Uint8Array ||
-      stream instanceof Date
-    ) {
-      return { status: 400 };
-    }
+    if (!isPlistDictionary(stream)) return { status: 400 };
     if (Number(stream.type) !== REMOTE_CONTROL_STREAM) return { status: 501 };
     // The data stream comes after the session was set up and recorded.
     if (!this.#recorded || this.#eventChannel === undefined)

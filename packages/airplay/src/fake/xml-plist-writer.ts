@@ -1,7 +1,7 @@
 // XML property lists as AirPlay 1 receivers write them ("text/x-apple-plist+xml"), for
 // the fake's answers to AirPlay 1 clients.
 
-import { type PlistInput, PlistReal } from "@atv/plist";
+import { type PlistInput, PlistReal, PlistUid } from "@atv/plist";
 
 const HEAD =
   '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -28,6 +28,8 @@ function element(value: PlistInput): string {
   }
   if (value instanceof Date) return `<date>${value.toISOString().replace(/\.\d{3}Z$/, "Z")}</date>`;
   if (value instanceof Uint8Array) return `<data>${Buffer.from(value).toString("base64")}</data>`;
+  // XML plists have no UID element (keyed archives are binary); nothing here writes one.
+  if (value instanceof PlistUid) throw new TypeError("an XML plist cannot hold a UID");
   if (Array.isArray(value)) return `<array>${value.map(element).join("")}</array>`;
   const entries = Object.entries(value as { readonly [key: string]: PlistInput });
   return `<dict>${entries.map(([k, v]) => `<key>${escapeXml(k)}</key>${element(v)}`).join("")}</dict>`;

@@ -7,6 +7,7 @@ import { PlaybackError } from "@atv/interface";
 import {
   decodeAnyPlist,
   decodePlist,
+  isPlistDictionary,
   type PlistDictionary,
   type PlistValue,
   plistDict,
@@ -46,7 +47,7 @@ function playbackInfoOf(value: PlistValue): PlaybackInfo {
   const info = plistDict(value, "playback-info");
   if (Object.hasOwn(info, "error")) {
     const error = info.error;
-    const details = isDictionary(error) ? error : {};
+    const details = isPlistDictionary(error) ? error : {};
     const code = describe(details.code) ?? "unknown";
     const domain = describe(details.domain) ?? "unknown domain";
     throw new PlaybackError(`got error ${code} (${domain}) when playing video`);
@@ -58,15 +59,6 @@ function playbackInfoOf(value: PlistValue): PlaybackInfo {
     rate: seconds(info.rate),
     readyToPlay: typeof info.readyToPlay === "boolean" ? info.readyToPlay : undefined,
   };
-}
-
-function isDictionary(value: PlistValue | undefined): value is PlistDictionary {
-  return (
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    !(value instanceof Uint8Array) &&
-    !(value instanceof Date)
-  );
 }
 
 function seconds(value: PlistValue | undefined): number | undefined {

@@ -57,7 +57,7 @@ export class FakeCompanionConnection implements FakeCompanionConnectionHandle {
     this.#logger = config.logger;
     this.#decoder = new FrameDecoder({ maxPayloadLength: config.maxFrameLength });
     this.#pairing = new CompanionPairingResponder(config.identity, state);
-    this.#requests = new FakeCompanionRequests(state, config.device);
+    this.#requests = new FakeCompanionRequests(state, config.device, config.logger);
     state.addConnection(this);
     socket.setNoDelay(true);
     socket.setTimeout(config.idleTimeout, () => {
@@ -83,7 +83,10 @@ export class FakeCompanionConnection implements FakeCompanionConnectionHandle {
   }
 
   sendEvent(identifier: string, content: OpackEncodable): void {
-    if (!this.interests.has(identifier)) return;
+    if (this.interests.has(identifier)) this.sendUnsolicitedEvent(identifier, content);
+  }
+
+  sendUnsolicitedEvent(identifier: string, content: OpackEncodable): void {
     this.#sendMessage(
       new Map<OpackEncodable, OpackEncodable>([
         ["_i", identifier],

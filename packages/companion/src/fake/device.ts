@@ -69,7 +69,10 @@ export class FakeCompanionDevice {
     return this.#port;
   }
 
-  /** Hears every launch, button, media command, touch, volume and power change. */
+  /**
+   * Hears every launch, button, media command, touch, volume and power change, and each
+   * change of the keyboard text and focus.
+   */
   onEvent(listener: (event: FakeCompanionEvent) => void): () => void {
     return this.state.onEvent(listener);
   }

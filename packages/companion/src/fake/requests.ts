@@ -3,6 +3,7 @@
 // companion.py and pyatv/protocols/companion/api.py (MIT).
 
 import { randomInt } from "node:crypto";
+import { type Logger, ProtocolError, silentLogger } from "@atv/interface";
 import {
   type OpackEncodable,
   OpackFloat,
@@ -10,7 +11,8 @@ import {
   type OpackValue,
   opackInteger,
 } from "../opack.js";
-import type { FakeCompanionState } from "./state.js";
+import { decodeRtiTextOperations, type RtiTextOperations } from "../rti.js";
+import type { FakeCompanionConnectionHandle, FakeCompanionState } from "./state.js";
 
 /** The error domain and codes pyatv's fake device answers with. */
 export const FAKE_ERROR_DOMAIN = "RPErrorDomain";
@@ -31,9 +33,8 @@ export interface FakeDeviceDescription {
 }
 
 /** One client's view: the events it registered for, and how to send it one. */
-export interface FakeClientContext {
+export interface FakeClientContext extends FakeCompanionConnectionHandle {
   readonly interests: Set<string>;
-  sendEvent(identifier: string, content: OpackEncodable): void;
 }
 
 /** pyatv's `HidCommand` codes → the button names pyatv's fake records. */
@@ -91,10 +92,12 @@ export class FakeCompanionRequests {
   readonly #device: FakeDeviceDescription;
   readonly #pressed = new Set<number>();
   readonly #handlers: ReadonlyMap<string, RequestHandler>;
+  readonly #logger: Logger;
 
-  constructor(state: FakeCompanionState, device: FakeDeviceDescription) {
+  constructor(state: FakeCompanionState, device: FakeDeviceDescription, logger = silentLogger) {
     this.#state = state;
     this.#device = device;
+    this.#logger = logger;
     this.#handlers = new Map<string, RequestHandler>([
       ["_systemInfo", (c) => this.#systemInfo(c)],
       ["_sessionStart", (c) => this.#sessionStart(c)],
@@ -110,6 +113,8 @@ export class FakeCompanionRequests {
       ["_mcc", (c) => this.#mediaControl(c)],
       ["_touchStart", (c) => this.#touchStart(c)],
       ["_touchStop", () => this.#touchStop()],
+      ["_tiStart", (_c, client) => this.#textInputStart(client)],
+      ["_tiStop", (_c, client) => this.#textInputStop(client)],
     ]);
   }
 
@@ -133,6 +138,7 @@ export class FakeCompanionRequests {
   ): void {
     if (identifier === "_interest") this.#interest(content, client);
     else if (identifier === "_hidT") this.#touch(content);
+    else if (identifier === "_tiC") this.#textInputChange(content, client);
   }
 
   #systemInfo(content: OpackValue | undefined): FakeRequestOutcome {
@@ -293,9 +299,38 @@ export class FakeCompanionRequests {
     const x = real(field(content, "_cx"));
     const y = real(field(content, "_cy"));
     if (phase === undefined || x === undefined || y === undefined) return;
-    const touch = { phase: Number(phase), x, y };
-    this.#state.touches.push(touch);
-    this.#state.record({ kind: "touch", touch });
+    this.#state.recordTouch({ phase: Number(phase), x, y });
+  }
+
+  #textInputStart(client: FakeClientContext): FakeRequestOutcome {
+    const tiD = this.#state.startTextInput(client);
+    return { content: tiD === undefined ? {} : { _tiD: tiD } };
+  }
+
+  #textInputStop(client: FakeClientContext): FakeRequestOutcome {
+    this.#state.stopTextInput(client);
+    return { content: {} };
+  }
+
+  // A garbled `_tiC` is dropped, as a device would drop an archive it cannot read; it
+  // must not cost the client its connection.
+  #textInputChange(content: OpackValue | undefined, client: FakeClientContext): void {
+    const tiD = field(content, "_tiD");
+    if (!(tiD instanceof Uint8Array)) {
+      this.#logger.debug("fake companion: _tiC without _tiD data, ignored");
+      return;
+    }
+    let operations: RtiTextOperations;
+    try {
+      operations = decodeRtiTextOperations(tiD);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.#logger.debug("fake companion: _tiC ignored: %s", error.message);
+      return;
+    }
+    if (!this.#state.applyTextOperations(client, operations)) {
+      this.#logger.debug("fake companion: _tiC for another session or too long, ignored");
+    }
   }
 }
 

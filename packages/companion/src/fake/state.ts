@@ -2,8 +2,15 @@
 // what clients told it to do. Shared by every connection to the device. Behaviour after
 // pyatv's tests/fake_device/companion.py (MIT).
 
+import { randomBytes } from "node:crypto";
 import type { PairedClient } from "@atv/hap/server";
 import type { OpackEncodable } from "../opack.js";
+import { encodeRtiSession, type RtiTextOperations } from "../rti.js";
+
+/** The most `events` and `touches` kept: the oldest go first, so a long run stays small. */
+export const FAKE_MAX_RECORDED = 1000;
+/** The longest keyboard text, in UTF-16 code units; operations that would pass it are ignored. */
+export const FAKE_MAX_TEXT_LENGTH = 64 * 1024;
 
 /** pyatv's `SystemStatus` values, as carried in `FetchAttentionState` and `SystemStatus`. */
 export const FakeSystemStatus = {
@@ -46,13 +53,17 @@ export type FakeCompanionEvent =
   | { kind: "media_control"; name: string }
   | { kind: "volume"; level: number }
   | { kind: "touch"; touch: FakeTouch }
-  | { kind: "power"; on: boolean };
+  | { kind: "power"; on: boolean }
+  | { kind: "text"; text: string }
+  | { kind: "keyboard_focus"; focused: boolean };
 
 /** A live connection, as the state sees it: something to drop and to send events on. */
 export interface FakeCompanionConnectionHandle {
   drop(): void;
   /** Sends the event if the client registered interest in `identifier`. */
   sendEvent(identifier: string, content: OpackEncodable): void;
+  /** Sends the event whether or not the client registered interest (`_tiStarted`). */
+  sendUnsolicitedEvent(identifier: string, content: OpackEncodable): void;
 }
 
 /** A session a client opened with `_sessionStart`. */
@@ -94,9 +105,9 @@ export class FakeCompanionState {
   /** URLs opened, in order. */
   readonly openedUrls: string[] = [];
   activeApp: string | undefined;
-  /** Everything clients made the device do, in order. */
+  /** Everything clients made the device do, in order; the last FAKE_MAX_RECORDED. */
   readonly events: FakeCompanionEvent[] = [];
-  /** Touches received (`_hidT`), in order. */
+  /** Touches received (`_hidT`), in order; the last FAKE_MAX_RECORDED. */
   readonly touches: FakeTouch[] = [];
   /** The touchpad size of the last `_touchStart`, until `_touchStop`. */
   touchpad: { readonly width: number; readonly height: number } | undefined;
@@ -112,6 +123,12 @@ export class FakeCompanionState {
   hasPaired = false;
 
   #systemStatus: FakeSystemStatus = FakeSystemStatus.Awake;
+  // pyatv's fake starts focused too, but with text; empty text is what a search field
+  // shows when it gets focus.
+  #textFocused = true;
+  #text = "";
+  /** Clients that sent `_tiStart` → their session while the text field has focus. */
+  readonly #textInputClients = new Map<FakeCompanionConnectionHandle, Uint8Array | undefined>();
   readonly #paired = new Map<string, PairedClient>();
   readonly #listeners = new Set<EventListener>();
   readonly #connections = new Set<FakeCompanionConnectionHandle>();
@@ -152,6 +169,77 @@ export class FakeCompanionState {
     }
   }
 
+  /** Whether a text field has keyboard focus. */
+  get textFocused(): boolean {
+    return this.#textFocused;
+  }
+
+  /** The focused text field's text. */
+  get text(): string {
+    return this.#text;
+  }
+
+  /**
+   * Gives or takes away keyboard focus. Every client that started text input hears of it
+   * whether or not it registered interest, as on pyatv's fake: `_tiStarted` with a new
+   * session on focus, `_tiStopped` when focus goes.
+   */
+  setTextFocus(focused: boolean): void {
+    if (focused === this.#textFocused) return;
+    this.#textFocused = focused;
+    this.#emit({ kind: "keyboard_focus", focused });
+    for (const client of this.#textInputClients.keys()) {
+      if (focused) {
+        const tiD = this.#newSession(client);
+        client.sendUnsolicitedEvent("_tiStarted", { _tiD: tiD });
+      } else {
+        this.#textInputClients.set(client, undefined);
+        client.sendUnsolicitedEvent("_tiStopped", {});
+      }
+    }
+  }
+
+  /** Replaces the text, as someone typing on the device; over FAKE_MAX_TEXT_LENGTH is a RangeError. */
+  setText(text: string): void {
+    if (text.length > FAKE_MAX_TEXT_LENGTH) {
+      throw new RangeError(`the text is at most ${FAKE_MAX_TEXT_LENGTH} code units`);
+    }
+    this.#changeText(text);
+  }
+
+  /**
+   * A client's `_tiStart`: it now hears of focus changes. Returns the `_tiD` of a new
+   * session while a text field has focus, else undefined.
+   */
+  startTextInput(client: FakeCompanionConnectionHandle): Uint8Array | undefined {
+    this.#textInputClients.set(client, undefined);
+    return this.#textFocused ? this.#newSession(client) : undefined;
+  }
+
+  /** A client's `_tiStop`: its session ends and it no longer hears of focus changes. */
+  stopTextInput(client: FakeCompanionConnectionHandle): void {
+    this.#textInputClients.delete(client);
+  }
+
+  /**
+   * A client's `_tiC`, after pyatv's fake: ignored unless it targets the client's current
+   * session; an empty `textToAssert` clears, `insertionText` appends. An operation that
+   * would make the text longer than FAKE_MAX_TEXT_LENGTH is ignored. Whether it applied.
+   */
+  applyTextOperations(
+    client: FakeCompanionConnectionHandle,
+    operations: RtiTextOperations,
+  ): boolean {
+    const session = this.#textInputClients.get(client);
+    if (session === undefined || operations.sessionUuid === undefined) return false;
+    if (!Buffer.from(session).equals(operations.sessionUuid)) return false;
+    let text = operations.textToAssert === "" ? "" : this.#text;
+    if (operations.insertionText !== undefined) text += operations.insertionText;
+    if (text.length > FAKE_MAX_TEXT_LENGTH) return false;
+    this.#changeText(text);
+    return true;
+  }
+
   addPairedClient(client: PairedClient): void {
     this.#paired.set(key(client.identifier), client);
     this.hasPaired = true;
@@ -182,6 +270,13 @@ export class FakeCompanionState {
 
   removeConnection(connection: FakeCompanionConnectionHandle): void {
     this.#connections.delete(connection);
+    this.#textInputClients.delete(connection);
+  }
+
+  /** Records a touch, keeping the last FAKE_MAX_RECORDED. */
+  recordTouch(touch: FakeTouch): void {
+    pushBounded(this.touches, touch);
+    this.#emit({ kind: "touch", touch });
   }
 
   get connectionCount(): number {
@@ -194,9 +289,27 @@ export class FakeCompanionState {
   }
 
   #emit(event: FakeCompanionEvent): void {
-    this.events.push(event);
+    pushBounded(this.events, event);
     for (const listener of this.#listeners) listener(event);
   }
+
+  #newSession(client: FakeCompanionConnectionHandle): Uint8Array {
+    // A real device names each text-input session anew; the client must echo it in `_tiC`.
+    const sessionUuid = new Uint8Array(randomBytes(16));
+    this.#textInputClients.set(client, sessionUuid);
+    return encodeRtiSession({ sessionUuid, text: this.#text });
+  }
+
+  #changeText(text: string): void {
+    if (text === this.#text) return;
+    this.#text = text;
+    this.#emit({ kind: "text", text });
+  }
+}
+
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > FAKE_MAX_RECORDED) list.splice(0, list.length - FAKE_MAX_RECORDED);
 }
 
 function key(identifier: Uint8Array): string {
