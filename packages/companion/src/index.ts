@@ -1,6 +1,9 @@
-// @atv/companion: the Companion link (tvOS 15+: apps, power, keyboard, touch): its wire
-// format, pairing, verify and an encrypted session with apps; the fake device is at
-// "@atv/companion/fake".
+// @atv/companion: the Companion link (tvOS 15+): its wire format, pairing, verify and an
+// encrypted session with apps, accounts, power, buttons, volume, keyboard and touch; the
+// fake device is at "@atv/companion/fake".
+
+export { CompanionUserAccounts } from "./client/accounts.js";
+export { CompanionAudio, MediaControlFlags, VOLUME_UPDATE_TIMEOUT } from "./client/audio.js";
 export {
   COMPANION_INPUT_INFO,
   COMPANION_OUTPUT_INFO,
@@ -24,7 +27,12 @@ export {
   type CompanionConnectionOptions,
   type CompanionConnectOptions,
 } from "./client/connection.js";
+export { CompanionFeatures, MEDIA_CONTROL_MAP, SUPPORTED_FEATURES } from "./client/features.js";
+export { HidCommand, MediaControlCommand } from "./client/hid.js";
+export { EventInterests } from "./client/interest.js";
+export { CompanionKeyboard } from "./client/keyboard.js";
 export { CompanionPairingHandler, type CompanionPairingOptions } from "./client/pairing-handler.js";
+export { CompanionPower, POWER_STATE_TIMEOUT, SystemStatus } from "./client/power.js";
 export {
   type CompanionEventListener,
   CompanionProtocol,
@@ -32,6 +40,8 @@ export {
   DEFAULT_REQUEST_TIMEOUT,
   type RequestOptions,
 } from "./client/protocol.js";
+export { CompanionRemoteControl } from "./client/remote-control.js";
+export { CompanionTouch, TOUCHPAD_HEIGHT, TOUCHPAD_WIDTH } from "./client/touch.js";
 export {
   AUTH_TAG_LENGTH,
   CompanionCipher,

@@ -1,6 +1,6 @@
 // The plugin contract @atv/core knows Companion by: scanning, pairing, and a session that
-// offers the device's apps, user accounts, power and remote control (pyatv's
-// companion/__init__.py). Keyboard, touch and audio come with the rest of its client.
+// offers the device's apps, user accounts, power, remote control, volume, keyboard, touch
+// gestures and features (pyatv's companion/__init__.py).
 
 import {
   type AppleTV,
@@ -73,6 +73,10 @@ export function companionSession(
     },
     remoteControl: client.remoteControl,
     power: client.power,
+    audio: client.audio,
+    keyboard: client.keyboard,
+    touch: client.touch,
+    features: client.features,
     userAccounts: client.userAccounts,
     close: () => client.close(),
   };

@@ -138,6 +138,7 @@ export { type ConnectDeviceOptions, connect } from "./connect/connect.js";
 export { FacadeAppleTV } from "./connect/facade-apple-tv.js";
 export { FacadeAudio } from "./connect/facade-audio.js";
 export { FacadeFeatures } from "./connect/facade-features.js";
+export { FacadeKeyboard } from "./connect/facade-keyboard.js";
 export { FacadePower } from "./connect/facade-power.js";
 export { type PairDeviceOptions, pair } from "./connect/pair.js";
 export { POWER_PRIORITY, PROTOCOL_PRIORITY } from "./connect/relayer.js";

@@ -3,6 +3,7 @@ import type { Audio } from "./api/audio.js";
 import type { AbortOptions } from "./api/common.js";
 import type { DeviceListener, PairingHandler } from "./api/device.js";
 import type { Features } from "./api/features.js";
+import type { Keyboard, TouchGestures } from "./api/keyboard.js";
 import type { Metadata } from "./api/metadata.js";
 import type { Power } from "./api/power.js";
 import type { PushUpdater } from "./api/push-updates.js";
@@ -67,6 +68,10 @@ export interface ProtocolSession {
   readonly userAccounts?: Partial<UserAccounts>;
   /** Playing media from a URL or a file, streaming audio. */
   readonly stream?: Partial<Stream>;
+  /** The on-screen keyboard; its listener is set by core to relay focus changes. */
+  readonly keyboard?: Partial<Keyboard> & Pick<Keyboard, "listener">;
+  /** Touch gestures on the device's virtual touchpad. */
+  readonly touch?: Partial<TouchGestures>;
   /**
    * While this answers true, the session's remote control answers the calls it can make
    * before any other protocol's (pyatv's takeover: AirPlay stops what it plays).

@@ -4,6 +4,7 @@ import {
   CommandError,
   ConnectionFailedError,
   type DeviceListener,
+  KeyboardFocusState,
 } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { FrameType } from "../frame.js";
@@ -71,8 +72,17 @@ describe("connectCompanion", () => {
     const device = devices[0] as ScriptedDevice;
     expect(device.authFrames.map((f) => f.type)).toEqual([FrameType.PV_Start, FrameType.PV_Next]);
 
-    const [info, start] = device.requests;
-    expect(info?.identifier).toBe("_systemInfo");
+    // pyatv's CompanionAPI.connect, then CompanionPower.initialize.
+    expect(device.requests.map((r) => r.identifier)).toEqual([
+      "_systemInfo",
+      "_touchStart",
+      "_sessionStart",
+      "TVRCSessionStart",
+      "_tiStart",
+      "FetchAttentionState",
+    ]);
+    expect(device.requests[3]?.content).toEqual(new Map([["ProtocolVersionKey", "1.2"]]));
+    const [info, , start] = device.requests;
     const content = info?.content as Map<string, unknown>;
     expect([...content.keys()]).toEqual([
       "_bf",
@@ -107,14 +117,67 @@ describe("connectCompanion", () => {
       [["_urlS", "https://example.com/x"]],
     ]);
 
+    // Each event registered once, `_iMC` before the status events, as pyatv subscribes.
+    expect(
+      device.events.map((e) => [e.identifier, [...(e.content as Map<string, unknown>)]]),
+    ).toEqual([
+      ["_interest", [["_regEvents", ["_iMC"]]]],
+      ["_interest", [["_regEvents", ["SystemStatus"]]]],
+      ["_interest", [["_regEvents", ["TVSystemStatus"]]]],
+    ]);
+    const before = device.requests.length;
     await client.close();
-    const stop = device.requests.at(-1) as CompanionMessage;
-    expect(stop.identifier).toBe("_sessionStop");
+    // pyatv's disconnect: deregister everything, then stop the session, touch and text input.
+    expect(device.events.slice(3).map((e) => [...(e.content as Map<string, unknown>)])).toEqual([
+      [["_deregEvents", ["_iMC"]]],
+      [["_deregEvents", ["SystemStatus"]]],
+      [["_deregEvents", ["TVSystemStatus"]]],
+    ]);
+    expect(device.requests.slice(before).map((r) => r.identifier)).toEqual([
+      "_sessionStop",
+      "_touchStop",
+      "_tiStop",
+    ]);
+    const stop = device.requests[before] as CompanionMessage;
     expect(BigInt(opackInteger((stop.content as Map<string, OpackValue>).get("_sid")) ?? -1)).toBe(
       client.sessionId,
     );
     expect(events).toEqual(["closed"]);
     await client.close();
+  });
+
+  it("takes the first focus state from _tiStart and survives refused optional starts", async () => {
+    const { port } = await listen({ requests: { _tiStart: () => ({ _tiD: new Uint8Array(4) }) } });
+    const focused = await connectCompanion({
+      host: "127.0.0.1",
+      port,
+      credentials: knownCredentials().toString(),
+    });
+    expect(focused.keyboard.textFocusState).toBe(KeyboardFocusState.Focused);
+    await focused.close();
+
+    // pyatv only logs a refused TVRCSessionStart; atv also goes on without text input.
+    const refused = await listen({
+      requests: {
+        TVRCSessionStart: () => ({ error: "No request handler" }),
+        _tiStart: () => ({ error: "No request handler" }),
+      },
+    });
+    const client = await connectCompanion({
+      host: "127.0.0.1",
+      port: refused.port,
+      credentials: knownCredentials().toString(),
+    });
+    expect(client.keyboard.textFocusState).toBe(KeyboardFocusState.Unknown);
+    expect(refused.devices[0]?.requests.map((r) => r.identifier)).toContain("FetchAttentionState");
+    await client.close();
+  });
+
+  it("fails to connect when the device refuses the touchpad, as pyatv", async () => {
+    const { port } = await listen({ requests: { _touchStart: () => ({ error: "Nope" }) } });
+    await expect(
+      connectCompanion({ host: "127.0.0.1", port, credentials: knownCredentials().toString() }),
+    ).rejects.toBeInstanceOf(CommandError);
   });
 
   it("tells the listener when the device drops the session", async () => {

@@ -1,5 +1,7 @@
-// A Companion link session: connect, pair-verify, encrypt, `_systemInfo`, `_sessionStart`
-// (after pyatv's protocols/companion/api.py and __init__.py, MIT), and the app calls.
+// A Companion link session set up and ended as pyatv's CompanionAPI connect and
+// disconnect do (protocols/companion/api.py and __init__.py, MIT): pair-verify, encrypt,
+// `_systemInfo`, `_touchStart`, `_sessionStart`, `TVRCSessionStart`, `_tiStart`, interest
+// in `_iMC`; and the app calls.
 
 import { randomInt } from "node:crypto";
 import {
@@ -14,19 +16,25 @@ import {
   type Logger,
   OperationTimeoutError,
   ProtocolError,
+  silentLogger,
 } from "@atv/interface";
 import { type OpackEncodable, opackInteger } from "../opack.js";
 import { CompanionUserAccounts } from "./accounts.js";
+import { CompanionAudio } from "./audio.js";
 import { parseCompanionCredentials, verifyCredentials } from "./auth.js";
 import { CompanionConnection } from "./connection.js";
+import { CompanionFeatures } from "./features.js";
+import { EventInterests } from "./interest.js";
+import { CompanionKeyboard } from "./keyboard.js";
 import { CompanionPower } from "./power.js";
 import { CompanionProtocol, type RequestOptions } from "./protocol.js";
 import { CompanionRemoteControl } from "./remote-control.js";
+import { CompanionTouch } from "./touch.js";
 
 /** Longest wait for the whole set-up unless told otherwise, in milliseconds. */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
-/** How long `close()` waits for the answer to `_sessionStop`. */
-const SESSION_STOP_TIMEOUT = 1000;
+/** How long `close()` waits for the answers to `_sessionStop`, `_touchStop` and `_tiStop`. */
+const STOP_TIMEOUT = 1000;
 const SERVICE_TYPE = "com.apple.tvremoteservices";
 
 /** What this client tells the device about itself in `_systemInfo` (pyatv's InfoSettings). */
@@ -74,11 +82,22 @@ export interface CompanionClient {
   readonly power: CompanionPower;
   /** The device's user accounts: list and switch. */
   readonly userAccounts: CompanionUserAccounts;
+  /** The on-screen keyboard: focus state and text. */
+  readonly keyboard: CompanionKeyboard;
+  /** Touch gestures on the virtual touchpad. */
+  readonly touch: CompanionTouch;
+  /** The device's volume, while it offers volume control. */
+  readonly audio: CompanionAudio;
+  /** What the session can do now (pyatv's CompanionFeatures). */
+  readonly features: CompanionFeatures;
   /** The apps the device can launch (FetchLaunchableApplicationsEvent). */
   appList(options?: RequestOptions): Promise<CompanionApp[]>;
   /** Launches an app by bundle identifier, or opens a URL (anything with a scheme). */
   launchApp(bundleIdOrUrl: string, options?: RequestOptions): Promise<void>;
-  /** Sends `_sessionStop` (best effort) and closes; the listener hears connectionClosed(). */
+  /**
+   * Deregisters every event, stops the session, touch and text input (each best effort,
+   * briefly) and closes; the listener hears connectionClosed(). Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -95,7 +114,7 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
   const request: RequestOptions = { signal: setup.signal, timeout };
   let ready = false;
   let protocol: CompanionProtocol | undefined;
-  let power: CompanionPower | undefined;
+  let parts: SessionParts | undefined;
   let sessionId: bigint;
   try {
     const connection = await CompanionConnection.connect(options.host, options.port, {
@@ -106,7 +125,8 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
     protocol = new CompanionProtocol(connection, {
       ...(logger ? { logger } : {}),
       onClosed: (error) => {
-        power?.close(error);
+        parts?.power.close(error);
+        parts?.audio.close(error);
         if (!ready || listener === undefined) return;
         if (error === undefined) listener.connectionClosed();
         else listener.connectionLost(error);
@@ -114,17 +134,20 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
     });
     const keys = await verifyCredentials(protocol, credentials, request);
     connection.enableEncryption(keys.outputKey, keys.inputKey);
+    // Listening before anything starts: the device answers the first `_interest` in
+    // `_iMC` at once, and `_tiStart` carries the first focus state.
+    parts = sessionParts(protocol, options);
     await protocol.request(
       "_systemInfo",
       systemInfo(credentials.clientId, options.name, options.info),
       request,
     );
+    await parts.touch.start(request);
     sessionId = await startSession(protocol, request);
-    power = new CompanionPower(protocol, {
-      ...(logger ? { logger } : {}),
-      ...(options.powerStateTimeout ? { stateTimeout: options.powerStateTimeout } : {}),
-    });
-    await power.initialize(request);
+    await startRemoteSession(protocol, request, logger ?? silentLogger);
+    await startTextInput(parts.keyboard, request, logger ?? silentLogger);
+    parts.interests.subscribe("_iMC");
+    await parts.power.initialize(request);
   } catch (error) {
     protocol?.close();
     throw setupError(error, options.host, timeout, signal, setup);
@@ -132,7 +155,71 @@ export async function connectCompanion(options: ConnectCompanionOptions): Promis
     setup.clear();
   }
   ready = true;
-  return new Session(protocol, sessionId, power);
+  return new Session(protocol, sessionId, parts, logger ?? silentLogger);
+}
+
+/** Everything a session offers beyond requests, listening to the protocol from the start. */
+interface SessionParts {
+  readonly interests: EventInterests;
+  readonly power: CompanionPower;
+  readonly audio: CompanionAudio;
+  readonly keyboard: CompanionKeyboard;
+  readonly touch: CompanionTouch;
+  readonly features: CompanionFeatures;
+}
+
+function sessionParts(protocol: CompanionProtocol, options: ConnectCompanionOptions): SessionParts {
+  const logger = options.logger ?? silentLogger;
+  const interests = new EventInterests(protocol, logger);
+  const power = new CompanionPower(protocol, {
+    logger,
+    interests,
+    ...(options.powerStateTimeout ? { stateTimeout: options.powerStateTimeout } : {}),
+  });
+  return {
+    interests,
+    power,
+    audio: new CompanionAudio(protocol, { logger }),
+    keyboard: new CompanionKeyboard(protocol, logger),
+    touch: new CompanionTouch(protocol),
+    features: new CompanionFeatures(protocol, power, logger),
+  };
+}
+
+/**
+ * pyatv's `_tv_rc_session_start`: tvOS answers FetchAttentionState only within a TV Remote
+ * session. Devices without one refuse; that is only logged, as pyatv does.
+ */
+async function startRemoteSession(
+  protocol: CompanionProtocol,
+  request: RequestOptions,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await protocol.request("TVRCSessionStart", { ProtocolVersionKey: "1.2" }, request);
+  } catch (error) {
+    request.signal?.throwIfAborted();
+    logger.debug("companion: TVRCSessionStart not supported: %o", error);
+  }
+}
+
+/**
+ * The first text input session. Unlike pyatv, a device that refuses it still gets a
+ * session: only the keyboard's first focus state is lost (it stays Unknown until the
+ * device sends `_tiStarted` or a text call restarts the session).
+ */
+async function startTextInput(
+  keyboard: CompanionKeyboard,
+  request: RequestOptions,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await keyboard.start(request);
+  } catch (error) {
+    request.signal?.throwIfAborted();
+    if (error instanceof ConnectionLostError) throw error;
+    logger.debug("companion: _tiStart failed: %o", error);
+  }
 }
 
 /** pyatv's `system_info` content ("semi-random values", as pyatv says). */
@@ -177,11 +264,24 @@ class Session implements CompanionClient {
   readonly remoteControl: CompanionRemoteControl;
   readonly power: CompanionPower;
   readonly userAccounts: CompanionUserAccounts;
+  readonly keyboard: CompanionKeyboard;
+  readonly touch: CompanionTouch;
+  readonly audio: CompanionAudio;
+  readonly features: CompanionFeatures;
+  readonly #interests: EventInterests;
+  readonly #logger: Logger;
+  #closing: Promise<void> | undefined;
 
-  constructor(protocol: CompanionProtocol, sessionId: bigint, power: CompanionPower) {
+  constructor(protocol: CompanionProtocol, sessionId: bigint, parts: SessionParts, logger: Logger) {
     this.protocol = protocol;
     this.sessionId = sessionId;
-    this.power = power;
+    this.power = parts.power;
+    this.keyboard = parts.keyboard;
+    this.touch = parts.touch;
+    this.audio = parts.audio;
+    this.features = parts.features;
+    this.#interests = parts.interests;
+    this.#logger = logger;
     this.remoteControl = new CompanionRemoteControl(protocol);
     this.userAccounts = new CompanionUserAccounts(protocol);
   }
@@ -204,19 +304,30 @@ class Session implements CompanionClient {
     await this.protocol.request("_launchApp", { [key]: bundleIdOrUrl }, options);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.protocol.closed) return;
-    try {
-      await this.protocol.request(
-        "_sessionStop",
-        { _srvT: SERVICE_TYPE, _sid: this.sessionId },
-        { timeout: SESSION_STOP_TIMEOUT },
-      );
-    } catch {
-      // Best effort, as pyatv: the session ends with the connection anyway.
-    } finally {
-      this.protocol.close();
+    // As pyatv's disconnect, every step best effort: the session ends with the connection
+    // anyway. The stops go out together, so a silent device costs one bound, not three.
+    this.#interests.unsubscribeAll();
+    const bound = { timeout: STOP_TIMEOUT };
+    const stops = await Promise.allSettled([
+      this.protocol.request("_sessionStop", { _srvT: SERVICE_TYPE, _sid: this.sessionId }, bound),
+      this.touch.stop(bound),
+      this.keyboard.stop(bound),
+    ]);
+    for (const stop of stops) {
+      if (stop.status === "rejected") {
+        this.#logger.debug("companion: ignoring error during disconnect: %o", stop.reason);
+      }
     }
+    this.keyboard.close();
+    this.features.close();
+    this.protocol.close();
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from "@atv/interface";
 import { type OpackValue, opackInteger } from "../opack.js";
 import { type CommandProtocol, HidCommand, hidCommand } from "./hid.js";
+import { EventInterests } from "./interest.js";
 import type { CompanionProtocol, RequestOptions } from "./protocol.js";
 
 /**
@@ -44,6 +45,8 @@ export interface CompanionPowerOptions {
   logger?: Logger;
   /** Longest wait for the new state with `awaitNewState`, in ms; default 30000. */
   stateTimeout?: number;
+  /** Where the session keeps its event registrations; a registry of its own otherwise. */
+  interests?: EventInterests;
 }
 
 /** The power state a system status means (pyatv): asleep is off; awake, idle, screensaver on. */
@@ -70,6 +73,7 @@ export class CompanionPower implements Power {
   readonly #protocol: PowerProtocol;
   readonly #logger: Logger;
   readonly #timeout: number;
+  readonly #interests: EventInterests;
   readonly #waiters = new Set<StateWaiter>();
   readonly #unsubscribes: (() => void)[];
   #state: PowerState = PowerState.Unknown;
@@ -80,6 +84,7 @@ export class CompanionPower implements Power {
     this.#protocol = protocol;
     this.#logger = options.logger ?? silentLogger;
     this.#timeout = options.stateTimeout ?? POWER_STATE_TIMEOUT;
+    this.#interests = options.interests ?? new EventInterests(protocol, this.#logger);
     this.#unsubscribes = STATUS_EVENTS.map((identifier) =>
       protocol.onEvent(identifier, (content) => this.#statusUpdate(content)),
     );
@@ -104,7 +109,7 @@ export class CompanionPower implements Power {
       this.#logger.debug("companion: no initial system status: %o", error);
     }
     try {
-      this.#protocol.sendEvent("_interest", { _regEvents: [...STATUS_EVENTS] });
+      for (const event of STATUS_EVENTS) this.#interests.subscribe(event);
     } catch (error) {
       this.#logger.debug("companion: could not register for system status: %o", error);
     }

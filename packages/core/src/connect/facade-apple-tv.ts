@@ -9,16 +9,19 @@ import type {
   PushUpdater,
   RemoteControl,
   Stream,
+  TouchGestures,
   UserAccounts,
 } from "@atv/interface";
 import { facadeApps, facadeUserAccounts } from "./facade-apps.js";
 import { FacadeAudio } from "./facade-audio.js";
 import { FacadeFeatures } from "./facade-features.js";
+import { FacadeKeyboard } from "./facade-keyboard.js";
 import { facadeMetadata } from "./facade-metadata.js";
 import { FacadePower } from "./facade-power.js";
 import { FacadePushUpdater } from "./facade-push-updater.js";
 import { facadeRemoteControl } from "./facade-remote-control.js";
 import { facadeStream } from "./facade-stream.js";
+import { facadeTouch } from "./facade-touch.js";
 import { POWER_PRIORITY, PROTOCOL_PRIORITY, Relayer } from "./relayer.js";
 
 /**
@@ -44,6 +47,10 @@ export class FacadeAppleTV {
   readonly apps: Apps;
   /** The device's user accounts (Companion). */
   readonly userAccounts: UserAccounts;
+  /** The on-screen keyboard: focus state and text (Companion). */
+  readonly keyboard: FacadeKeyboard;
+  /** Touch gestures on the virtual touchpad (Companion). */
+  readonly touch: TouchGestures;
   /** Told once when the connection is lost or closed. */
   listener: DeviceListener | undefined;
   readonly #sessions: ProtocolSession[] = [];
@@ -62,6 +69,8 @@ export class FacadeAppleTV {
     this.stream = facadeStream(relayer);
     this.apps = facadeApps(relayer);
     this.userAccounts = facadeUserAccounts(relayer);
+    this.keyboard = new FacadeKeyboard(relayer);
+    this.touch = facadeTouch(relayer);
   }
 
   /**
@@ -81,7 +90,8 @@ export class FacadeAppleTV {
   addSession(session: ProtocolSession): void {
     this.#sessions.push(session);
     if (session.audio) session.audio.listener = this.audio.relayListener();
-    if (session.power) session.power.listener = this.power.relayListener();
+    if (session.power) session.power.listener = this.power.relayListener(session);
+    if (session.keyboard) session.keyboard.listener = this.keyboard.relayListener(session);
   }
 
   /** A protocol lost its connection: end the others and tell the listener, once. */

@@ -97,12 +97,23 @@ describe("FacadeAppleTV power", () => {
     expect(calls).toEqual([`${Protocol.Companion}:turnOn:true`]);
     await expect(atv.power.turnOff()).rejects.toBeInstanceOf(NotSupportedError);
 
+    // Only the main power protocol's updates reach the listener (pyatv's main_instance):
+    // MRP tells of the same change Companion does.
     const heard: PowerState[] = [];
     atv.power.listener = { powerstateUpdate: (_old, state) => heard.push(state) };
-    (mrp.power.listener as PowerListener | undefined)?.powerstateUpdate(
-      PowerState.On,
-      PowerState.On,
-    );
+    const mrpListener = mrp.power.listener as PowerListener | undefined;
+    const companionListener = companion.power.listener as PowerListener | undefined;
+    mrpListener?.powerstateUpdate(PowerState.On, PowerState.Off);
+    companionListener?.powerstateUpdate(PowerState.On, PowerState.On);
+    companionListener?.powerstateUpdate(PowerState.On, PowerState.Off);
+    expect(heard).toEqual([PowerState.Off]);
+  });
+
+  it("forwards MRP's power updates when MRP is the only power protocol", () => {
+    const mrp = powerSession(Protocol.MRP, PowerState.On);
+    const atv = facade(mrp.session);
+    const heard: PowerState[] = [];
+    atv.power.listener = { powerstateUpdate: (_old, state) => heard.push(state) };
     (mrp.power.listener as PowerListener | undefined)?.powerstateUpdate(
       PowerState.On,
       PowerState.Off,

@@ -1,9 +1,16 @@
-import type { Power, PowerListener, PowerOptions, PowerState } from "@atv/interface";
+import type {
+  Power,
+  PowerListener,
+  PowerOptions,
+  PowerState,
+  ProtocolSession,
+} from "@atv/interface";
 import type { Relayer } from "./relayer.js";
 
 /**
  * Power state and control from the protocol that does power best (Companion before MRP,
- * as pyatv's FacadePower); updates from every protocol reach one listener.
+ * as pyatv's FacadePower); the listener hears that protocol's updates only, as pyatv
+ * listens to its main instance (two protocols would otherwise report each change twice).
  */
 export class FacadePower implements Power {
   listener: PowerListener | undefined;
@@ -26,10 +33,11 @@ export class FacadePower implements Power {
     await (this.#relayer.relay("power", "turnOff") as Power["turnOff"])(opts);
   }
 
-  /** The listener a protocol's power part reports to; core sets it on each session. */
-  relayListener(): PowerListener {
+  /** The listener `session`'s power part reports to; core sets it on each session. */
+  relayListener(session: ProtocolSession): PowerListener {
     return {
       powerstateUpdate: (old, state) => {
+        if (this.#relayer.part("power") !== session.power) return;
         if (old !== state) this.listener?.powerstateUpdate(old, state);
       },
     };
