@@ -1,7 +1,8 @@
 // The quick-start demo: start a simulated Apple TV (tvOS 17: no MRP port, control only
 // through AirPlay 2's tunnel), find it, pair with it over AirPlay, control it and watch
-// what it plays with the CLIs, play a local file on it, then stop it. Artwork and the
-// played file live in a temporary folder.
+// what it plays with the CLIs, play a local file on it, pair Companion too and use it
+// (apps, keyboard, power, touch), then stop it. Artwork and the played file live in a
+// temporary folder.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,14 @@ const fake = await startFake(["--static"]);
 const { ready } = fake;
 const base = ["-s", ready.address, "--mdns-port", String(ready.mdns_port)];
 const workDir = mkdtempSync(join(tmpdir(), "atv-demo-"));
+
+/** Pairs over `protocol` with the PIN atvfake shows (1111); returns the credentials. */
+function pairOver(protocol) {
+  const paired = run("atvremote", ["--protocol", protocol, "--pin", "1111", "pair"]);
+  const credentials = /credentials: (\S+)/.exec(paired)?.[1];
+  if (!credentials) throw new Error(`no credentials in the ${protocol} pairing output`);
+  return credentials;
+}
 
 /** Runs a CLI as a user would, showing the command line and its output. */
 function run(app, args, show = args) {
@@ -31,9 +40,7 @@ let failed = false;
 try {
   console.log(`atvfake: "${ready.name}" serving on ${ready.address}, mDNS port ${ready.mdns_port}`);
   run("atvremote", ["scan"]);
-  const paired = run("atvremote", ["--protocol", "airplay", "--pin", "1111", "pair"]);
-  const credentials = /credentials: (\S+)/.exec(paired)?.[1];
-  if (!credentials) throw new Error("no credentials in the pairing output");
+  const credentials = pairOver("airplay");
   const withCredentials = ["--airplay-credentials", credentials];
   const shown = ["--airplay-credentials", "<credentials>"];
   run(
@@ -56,6 +63,30 @@ try {
   const fetched = await fake.waitForEvent((event) => event.event === "play_fetched");
   if (fetched?.bytes !== 64 * 1024) throw new Error("the fake did not read the whole file");
   console.log(`atvfake: ${JSON.stringify(fetched)}`);
+  // Companion: apps, the keyboard, power and the touchpad, beside MRP in the tunnel.
+  const companion = pairOver("companion");
+  const withBoth = [...withCredentials, "--companion-credentials", companion];
+  const shownBoth = [...shown, "--companion-credentials", "<credentials>"];
+  const companionCommands = [
+    "app_list",
+    "launch_app=com.netflix.Netflix",
+    "text_set=hello",
+    "text_get",
+    // The device reports the new app over MRP a moment after the launch is answered.
+    "app",
+    "turn_off",
+    "power_state",
+    "turn_on",
+    "swipe=100,500,900,500,200",
+  ];
+  const output = run(
+    "atvremote",
+    [...withBoth, ...companionCommands],
+    [...shownBoth, ...companionCommands],
+  );
+  if (!output.includes("com.netflix.Netflix") || !/^hello$/m.test(output)) {
+    throw new Error("the Companion commands did not reach the fake");
+  }
 } catch (error) {
   console.error(`demo failed: ${error.message}`);
   failed = true;

@@ -1,6 +1,7 @@
 import { protocolName } from "@atv/cli";
 import { FakeAppleTV } from "@atv/core/fake";
 import type { Protocol } from "@atv/interface";
+import { eventLine } from "./event-line.js";
 import type { FakeOptions } from "./options.js";
 
 /** How long each state of the now-playing cycle lasts (pyatv's fake_device.py). */
@@ -26,56 +27,7 @@ export async function serve(options: FakeOptions): Promise<number> {
   });
   // As pyatv's fake_device.py in demo mode; close() stops the cycle.
   device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS, { static: options.static });
-  device.onEvent((event) => {
-    const base = { event: event.kind, protocol: protocolName(event.protocol) };
-    switch (event.kind) {
-      case "command":
-        emit({ ...base, name: event.name });
-        return;
-      case "button":
-        // A held home button is the CLI's home_hold.
-        emit({
-          ...base,
-          name: event.name === "home" && event.action === "hold" ? "home_hold" : event.name,
-          action: event.action,
-        });
-        return;
-      case "volume":
-        emit({
-          ...base,
-          level: event.level,
-          ...(event.outputDevice !== undefined ? { output_device: event.outputDevice } : {}),
-        });
-        return;
-      case "power":
-        emit({ ...base, state: event.on ? "on" : "off" });
-        return;
-      case "play_url":
-        emit({ ...base, url: event.url, position: event.position });
-        return;
-      case "play_fetched":
-        emit({ ...base, url: event.url, bytes: event.bytes, sha256: event.sha256 });
-        return;
-      case "play_failed":
-        emit({ ...base, url: event.url, reason: event.reason });
-        return;
-      case "play_finished":
-        emit({ ...base, url: event.url });
-        return;
-      case "play_stopped":
-        emit(base);
-        return;
-      case "launch_app":
-        emit({ ...base, bundle_id: event.bundleId });
-        return;
-      case "open_url":
-        emit({ ...base, url: event.url });
-        return;
-      case "switch_account":
-        emit({ ...base, account_id: event.accountId });
-        return;
-    }
-  });
+  device.onEvent((event) => emit(eventLine(event)));
   emit({
     event: "ready",
     name: device.name,

@@ -9,13 +9,14 @@ import { runCli, startCli } from "../../../scripts/cli-test-support.js";
 /** atvfake running, with its JSON events as they come. */
 function startFake(args: string[]) {
   const fake = startCli("atvfake", args);
+  const lines = (name: string) => fake.jsonLines().filter((e) => e.event === name);
   const nextAll = (name: string, count: number) =>
     fake.until(() => {
-      const found = fake.jsonLines().filter((e) => e.event === name);
+      const found = lines(name);
       return found.length >= count ? found.slice(0, count) : undefined;
     });
   const next = async (name: string) => (await nextAll(name, 1))[0] ?? {};
-  return { child: fake.child, next, nextAll, exit: fake.exit };
+  return { child: fake.child, next, nextAll, lines, exit: fake.exit };
 }
 
 describe("atvfake", () => {
@@ -289,6 +290,77 @@ describe("atvfake", () => {
     const unknown = await runCli("atvremote", [...withCredentials, "launch_app=com.example.nope"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("not installed");
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
+  it("prints a JSON line for each Companion button, media command and power change", async () => {
+    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "companion",
+      "--pin",
+      "1111",
+      "pair",
+    ]);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    // Without AirPlay credentials there is no MRP tunnel: Companion takes every command.
+    const withCredentials = [...base, "--companion-credentials", credentials];
+    expect((await runCli("atvremote", [...withCredentials, "up", "play", "turn_off"])).code).toBe(
+      0,
+    );
+    expect(await fake.nextAll("button", 3)).toEqual([
+      { event: "button", protocol: "companion", name: "up", state: "down" },
+      { event: "button", protocol: "companion", name: "up", state: "up" },
+      { event: "button", protocol: "companion", name: "sleep", state: "up" },
+    ]);
+    expect(await fake.next("media_control")).toEqual({
+      event: "media_control",
+      protocol: "companion",
+      name: "play",
+    });
+    // The MRP side sleeps too, but the change is told once, as asked.
+    expect(await fake.next("power")).toEqual({
+      event: "power",
+      protocol: "companion",
+      state: "off",
+    });
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+    expect(fake.lines("power")).toHaveLength(1);
+  });
+
+  it("prints a JSON line for Companion text and touches", async () => {
+    const fake = startFake(["--mdns-port", "0", "--static"]);
+    const ready = await fake.next("ready");
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const paired = await runCli("atvremote", [
+      ...base,
+      "--protocol",
+      "companion",
+      "--pin",
+      "1111",
+      "pair",
+    ]);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const withCredentials = [...base, "--companion-credentials", credentials];
+    const run = await runCli("atvremote", [
+      ...withCredentials,
+      "text_set=hello",
+      "action=250,750,5",
+    ]);
+    expect(run.code).toBe(0);
+    expect(await fake.next("text")).toEqual({
+      event: "text",
+      protocol: "companion",
+      text: "hello",
+    });
+    const touch = await fake.next("touch");
+    expect(touch).toMatchObject({ event: "touch", protocol: "companion", x: 250, y: 750 });
+    expect(typeof touch.phase).toBe("number");
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });

@@ -1,7 +1,11 @@
 import {
+  isKeyboardCommand,
   isRemoteControlCommand,
+  isTouchCommand,
   parseCommandCall,
+  runKeyboardCommand,
   runRemoteControlCommand,
+  runTouchCommand,
   streamLogger,
   UsageError,
 } from "@atv/cli";
@@ -26,6 +30,16 @@ function withFeaturesAll(commands: readonly string[]): string[] {
   return result;
 }
 
+function isKnownCommand(name: string): boolean {
+  return (
+    name === PUSH_UPDATES ||
+    isRemoteControlCommand(name) ||
+    isDeviceCommand(name) ||
+    isKeyboardCommand(name) ||
+    isTouchCommand(name)
+  );
+}
+
 /** Global commands need no connection; the others run, in order, on the device found. */
 export async function runCommands(options: RemoteOptions): Promise<number> {
   const [first] = options.commands;
@@ -35,7 +49,7 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
   const commands = withFeaturesAll(options.commands);
   for (const text of commands) {
     const { name } = parseCommandCall(text);
-    if (!isRemoteControlCommand(name) && !isDeviceCommand(name) && name !== PUSH_UPDATES) {
+    if (!isKnownCommand(name)) {
       process.stderr.write(`Unknown command: ${name}\n`);
       return 1;
     }
@@ -63,6 +77,15 @@ export async function runCommands(options: RemoteOptions): Promise<number> {
           const result = await runDeviceCommand({ atv, cwd: process.cwd() }, call);
           if (result.output) process.stdout.write(`${result.output}\n`);
           if (result.code !== 0) return result.code;
+          continue;
+        }
+        if (isKeyboardCommand(call.name)) {
+          const output = await runKeyboardCommand(atv.keyboard, call);
+          if (output !== undefined) process.stdout.write(`${output}\n`);
+          continue;
+        }
+        if (isTouchCommand(call.name)) {
+          await runTouchCommand(atv.touch, call);
           continue;
         }
         await runRemoteControlCommand(atv.remoteControl, call);

@@ -1,12 +1,13 @@
 import { scriptOutput, waitForLine } from "@atv/cli";
 import {
   type App,
-  enumName,
   type FacadeAppleTV,
+  KeyboardFocusState,
   NotSupportedError,
   type OutputDevice,
   PowerState,
 } from "@atv/core";
+import { lowerName } from "./device-commands.js";
 import { playingValues } from "./playing-output.js";
 
 type Line = Record<string, unknown>;
@@ -55,7 +56,17 @@ export async function pushUpdates(
     );
   atv.power.listener = {
     powerstateUpdate: (_, state) =>
-      print(scriptOutput({ success: true, values: { power_state: powerStateName(state) } })),
+      print(scriptOutput({ success: true, values: { power_state: lowerName(PowerState, state) } })),
+  };
+  // pyatv's KeyboardPrinter: a line each time a text field gains or loses focus.
+  atv.keyboard.listener = {
+    focusstateUpdate: (_, state) =>
+      print(
+        scriptOutput({
+          success: true,
+          values: { focus_state: lowerName(KeyboardFocusState, state) },
+        }),
+      ),
   };
   atv.audio.listener = {
     volumeUpdate: (_, level) => print(scriptOutput({ success: true, values: { volume: level } })),
@@ -74,7 +85,9 @@ export async function pushUpdates(
   };
   try {
     atv.pushUpdater.start();
-    print(scriptOutput({ success: true, values: { power_state: powerStateName(powerOf(atv)) } }));
+    print(
+      scriptOutput({ success: true, values: { power_state: lowerName(PowerState, powerOf(atv)) } }),
+    );
     printDevices(outputDevicesOf(atv));
     await waitForLine(input, ended.signal);
   } finally {
@@ -82,14 +95,10 @@ export async function pushUpdates(
     atv.listener = undefined;
     atv.power.listener = undefined;
     atv.audio.listener = undefined;
+    atv.keyboard.listener = undefined;
     if (!ended.signal.aborted) atv.pushUpdater.stop();
   }
   return scriptOutput({ success: true, values: { push_updates: "finished" } });
-}
-
-/** pyatv's lower-case member name: "on", "off", "unknown". */
-function powerStateName(state: PowerState): string {
-  return (enumName(PowerState, state) ?? "Unknown").toLowerCase();
 }
 
 /** Unknown when no protocol knows the power state (as pyatv's facade then reports). */

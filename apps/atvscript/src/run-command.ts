@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import {
   isRemoteControlCommand,
+  parseCommandCall,
   protocolName,
   runRemoteControlCommand,
   scriptOutput,
@@ -15,6 +16,7 @@ import {
   OperatingSystem,
   scan,
 } from "@atv/core";
+import { isScriptDeviceCommand, runScriptDeviceCommand } from "./device-commands.js";
 import type { ScriptOptions } from "./options.js";
 import { playingValues } from "./playing-output.js";
 import { pushUpdates } from "./push-updates.js";
@@ -40,10 +42,12 @@ function printLine(line: Record<string, unknown>): void {
 
 async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
   if (options.command === "scan") return scanDevices(options);
-  const command = options.command ?? "";
+  const call = parseCommandCall(options.command ?? "");
+  const command = call.name;
   const isPlaying = command === "playing";
   const isPushUpdates = command === "push_updates";
-  if (!isPlaying && !isPushUpdates && !isRemoteControlCommand(command)) {
+  const isDeviceCommand = isScriptDeviceCommand(command);
+  if (!isPlaying && !isPushUpdates && !isDeviceCommand && !isRemoteControlCommand(command)) {
     return scriptOutput({ success: false, error: "unsupported_command" });
   }
   const [device] = await scan({
@@ -62,7 +66,10 @@ async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>
       return scriptOutput({ success: true, values: playingValues(playing, atv.metadata.app) });
     }
     if (isPushUpdates) return await pushUpdates(atv, printLine);
-    await runRemoteControlCommand(atv.remoteControl, { name: command, args: [] });
+    if (isDeviceCommand) {
+      return scriptOutput({ success: true, values: await runScriptDeviceCommand(atv, call) });
+    }
+    await runRemoteControlCommand(atv.remoteControl, call);
     return scriptOutput({ success: true, values: { command } });
   } finally {
     await atv.close();

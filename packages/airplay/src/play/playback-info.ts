@@ -8,7 +8,6 @@ import {
   decodeAnyPlist,
   decodePlist,
   isPlistDictionary,
-  type PlistDictionary,
   type PlistValue,
   plistDict,
 } from "@atv/plist";

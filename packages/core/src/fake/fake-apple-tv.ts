@@ -1,6 +1,10 @@
 import { createServer } from "node:net";
 import { airplayAnnouncement, FakeAirPlayDevice, type FakeAirPlayEvent } from "@atv/airplay/fake";
-import { companionAnnouncement, FakeCompanionDevice } from "@atv/companion/fake";
+import {
+  companionAnnouncement,
+  FakeCompanionDevice,
+  type FakeCompanionEvent,
+} from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol, tcpListen } from "@atv/interface";
 import {
@@ -21,6 +25,7 @@ import {
 import { BUILT_IN_PROTOCOLS } from "../protocols.js";
 import { DeviceBuilder } from "../scan/device-builder.js";
 import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
+import { ProtocolLink } from "./protocol-link.js";
 
 // The demo video's artwork, a small blue frame, made when first shown.
 let videoArtwork: Uint8Array | undefined;
@@ -59,17 +64,15 @@ export type FakePlayEvent =
   | { kind: "play_stopped" }
   | { kind: "play_finished"; url: string };
 
-/** What a client asked the fake's Companion side to do. */
-export type FakeAppEvent =
-  | { kind: "launch_app"; bundleId: string }
-  | { kind: "open_url"; url: string }
-  | { kind: "switch_account"; accountId: string };
-
-/** Something a client did to the fake: a command, a button press, a play request... */
+/**
+ * Something a client did to the fake: a command, a button press, a play request, an app
+ * launch... A power change is told once, by the protocol it was asked over, though every
+ * protocol of the fake follows it.
+ */
 export type FakeDeviceEvent = { protocol: Protocol } & (
   | FakeMrpEvent
   | FakePlayEvent
-  | FakeAppEvent
+  | FakeCompanionEvent
 );
 
 export interface FakeServiceInfo {
@@ -82,7 +85,9 @@ export interface FakeServiceInfo {
 /** A protocol's server inside the fake: its port, and what clients do to it. */
 interface ProtocolServer {
   readonly port: number;
-  onEvent?(listener: (event: FakeMrpEvent | FakePlayEvent | FakeAppEvent) => void): () => void;
+  onEvent?(
+    listener: (event: FakeMrpEvent | FakePlayEvent | FakeCompanionEvent) => void,
+  ): () => void;
   close(): Promise<void>;
 }
 
@@ -174,6 +179,7 @@ export class FakeAppleTV {
   readonly #responder: ZeroconfResponder;
   readonly #servers: RunningServer[];
   readonly #services: FakeServiceInfo[];
+  readonly #link: ProtocolLink;
   readonly #cycles = new Set<() => void>();
   #closed = false;
 
@@ -190,6 +196,7 @@ export class FakeAppleTV {
     this.#responder = responder;
     this.#servers = servers;
     this.#services = services;
+    this.#link = new ProtocolLink({ companion: this.companion?.state, mrp: this.mrp });
   }
 
   static async start(options: FakeAppleTVOptions = {}): Promise<FakeAppleTV> {
@@ -278,10 +285,17 @@ export class FakeAppleTV {
     return this.identity.name;
   }
 
-  /** Calls `listener` with every command and button a client sends; returns an unsubscribe. */
+  /** Calls `listener` with everything clients do to the fake; returns an unsubscribe. */
   onEvent(listener: (event: FakeDeviceEvent) => void): () => void {
     const unsubscribes = this.#servers.flatMap(({ protocol, server }) =>
-      server.onEvent ? [server.onEvent((event) => listener({ protocol, ...event }))] : [],
+      server.onEvent
+        ? [
+            server.onEvent((event) => {
+              if (event.kind === "power" && this.#link.following) return;
+              listener({ protocol, ...event });
+            }),
+          ]
+        : [],
     );
     return () => {
       for (const unsubscribe of unsubscribes) unsubscribe();
@@ -301,6 +315,16 @@ export class FakeAppleTV {
   get airplay(): FakeAirPlayDevice | undefined {
     const server = this.#servers.find((s) => s.protocol === Protocol.AirPlay)?.server;
     return server !== undefined && "device" in server && server.device instanceof FakeAirPlayDevice
+      ? server.device
+      : undefined;
+  }
+
+  /** The Companion side of the fake (its apps, accounts, power), when the profile has one. */
+  get companion(): FakeCompanionDevice | undefined {
+    const server = this.#servers.find((s) => s.protocol === Protocol.Companion)?.server;
+    return server !== undefined &&
+      "device" in server &&
+      server.device instanceof FakeCompanionDevice
       ? server.device
       : undefined;
   }
@@ -394,6 +418,7 @@ export class FakeAppleTV {
     if (this.#closed) return;
     this.#closed = true;
     for (const stop of [...this.#cycles]) stop();
+    this.#link.close();
     await Promise.all([this.#responder.close(), ...this.#servers.map((s) => s.server.close())]);
   }
 }
@@ -445,24 +470,17 @@ async function airplayServer(
   };
 }
 
-/** The fake Companion device as one of the fake's servers: its app events for the log. */
-async function companionServer(starting: Promise<FakeCompanionDevice>): Promise<ProtocolServer> {
+/** The fake Companion device as one of the fake's servers. */
+async function companionServer(
+  starting: Promise<FakeCompanionDevice>,
+): Promise<ProtocolServer & { device: FakeCompanionDevice }> {
   const device = await starting;
   return {
+    device,
     get port() {
       return device.port;
     },
-    onEvent(listener) {
-      return device.onEvent((event) => {
-        if (
-          event.kind === "launch_app" ||
-          event.kind === "open_url" ||
-          event.kind === "switch_account"
-        ) {
-          listener(event);
-        }
-      });
-    },
+    onEvent: (listener) => device.onEvent(listener),
     close: () => device.close(),
   };
 }

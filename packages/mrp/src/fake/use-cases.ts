@@ -94,6 +94,14 @@ export class FakeMrpUseCases {
     this.play(bundleId, { appName: name });
   }
 
+  /**
+   * `bundleId` comes to the front (a client launched it): it becomes the app now playing,
+   * with what it played before if it played anything, under the display name `name`.
+   */
+  launchApp(bundleId: string, name: string): void {
+    this.play(bundleId, { ...this.#state.nowPlaying.stateOf(bundleId), appName: name });
+  }
+
   /** `bundleId` plays `state` and becomes the app now playing. */
   play(bundleId: string, state: FakePlayingState): void {
     const nowPlaying = this.#state.nowPlaying;
