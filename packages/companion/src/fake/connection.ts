@@ -12,7 +12,7 @@ import {
   FrameType,
 } from "../frame.js";
 import { decodeMessage, MessageType } from "../message.js";
-import { decodeOpack, encodeOpack, type OpackEncodable } from "../opack.js";
+import { decodeOpack, encodeOpack, type OpackEncodable, type OpackValue } from "../opack.js";
 import { CompanionPairingResponder, type FakeCompanionIdentity } from "./pairing.js";
 import {
   FakeCompanionRequests,
@@ -142,6 +142,16 @@ export class FakeCompanionConnection implements FakeCompanionConnectionHandle {
     if (message.type !== MessageType.Request) return;
     const outcome = this.#requests.request(message.identifier, message.content, this);
     this.#sendMessage(response(message.identifier, message.dict.get("_x"), outcome));
+    // A client that gives its peer id in _systemInfo is kept however long it stays quiet,
+    // as a device keeps it (pyatv #1192: without `_i` the connection closes when idle, with
+    // it an hour-long session stays up); the idle limit is for peers that never identify.
+    if (
+      message.identifier === "_systemInfo" &&
+      "content" in outcome &&
+      hasPeerId(message.content)
+    ) {
+      this.#socket.setTimeout(0);
+    }
   }
 
   #sendMessage(dict: Map<OpackEncodable, OpackEncodable>): void {
@@ -153,6 +163,11 @@ export class FakeCompanionConnection implements FakeCompanionConnectionHandle {
   #write(bytes: Uint8Array): void {
     if (!this.#closed && this.#socket.writable) this.#socket.write(bytes);
   }
+}
+
+function hasPeerId(content: OpackValue | undefined): boolean {
+  const id = content instanceof Map ? content.get("_i") : undefined;
+  return typeof id === "string" && id !== "";
 }
 
 /** A response as pyatv's fake sends it: `_i`, `_t` 3, `_c` or the error triple, `_x`. */

@@ -219,6 +219,36 @@ describe("FakeCompanionDevice strictness", () => {
     }
   });
 
+  it("keeps a client that identified itself in _systemInfo however long it is quiet", async () => {
+    await device.close();
+    device = await FakeCompanionDevice.start({
+      identifier: IDENTIFIER,
+      seed: SEED,
+      idleTimeout: 1000,
+    });
+    const identified = await verifiedClient();
+    expect(
+      (await identified.request("_systemInfo", { _i: "cafe01", name: "t" })).error,
+    ).toBeUndefined();
+    // Quiet for longer than the idle limit: the anonymous client is dropped, not this one.
+    const anonymous = await verifiedClient();
+    await anonymous.closed;
+    expect((await identified.request("FetchLaunchableApplicationsEvent")).error).toBeUndefined();
+  });
+
+  it("refuses clients beyond its connection limit", async () => {
+    const small = await FakeCompanionDevice.start({ identifier: IDENTIFIER, maxConnections: 2 });
+    try {
+      const kept = [await TestClient.connect(small.port), await TestClient.connect(small.port)];
+      const refused = await TestClient.connect(small.port);
+      await refused.closed;
+      expect(kept.every((c) => !c.socket.destroyed)).toBe(true);
+      for (const c of kept) c.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it("survives random bytes from clients", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (bytes) => {

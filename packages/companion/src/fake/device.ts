@@ -26,6 +26,11 @@ export interface FakeCompanionDeviceOptions {
   idleTimeout?: number;
   /** The longest frame payload accepted; default 256 KiB. */
   maxFrameLength?: number;
+  /**
+   * Most clients connected at once; default 32. Identified clients are kept however long
+   * they are quiet, so this bounds what idle peers can hold; more are refused.
+   */
+  maxConnections?: number;
   logger?: Logger;
 }
 
@@ -60,6 +65,7 @@ export class FakeCompanionDevice {
     const server = createServer((socket: Socket) => {
       new FakeCompanionConnection(socket, state, config);
     });
+    server.maxConnections = options.maxConnections ?? 32;
     server.on("error", (error) => logger.debug("fake companion: server error: %s", error.message));
     const port = await tcpListen(server, options.address ?? "127.0.0.1", options.port ?? 0);
     return new FakeCompanionDevice(server, state, port);
