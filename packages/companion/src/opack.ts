@@ -146,10 +146,17 @@ export function encodeOpack(value: OpackEncodable): Uint8Array {
   return new Encoder().encode(value, 0);
 }
 
+interface TableSlot {
+  readonly index: number;
+  readonly bytes: Uint8Array;
+}
+
 class Encoder {
   // The decoder's table, replayed: the number of slots so far and the first slot per key.
   private slots = 0;
-  private readonly byKey = new Map<string, { index: number; bytes: Uint8Array }>();
+  private readonly byKey = new Map<string, TableSlot>();
+  // Strings, the bulk of most messages, keyed as they are (no prefixed key to build).
+  private readonly byString = new Map<string, TableSlot>();
 
   encode(value: OpackEncodable, depth: number): Uint8Array {
     if (value === null) return Uint8Array.of(0x04);
@@ -234,7 +241,7 @@ class Encoder {
     const encoded = utf8Encoder.encode(value);
     // Lengths up to 0x20 inline (0x40 + n), then 1, 2, 3 or 4 length bytes (0x61–0x64).
     const header = sizedHeader(encoded.length, 0x40, 0x20, 0x60, [1, 2, 3, 4]);
-    return this.tableValue(concat(header, encoded), `s${value}`);
+    return this.tableValue(concat(header, encoded), value, this.byString);
   }
 
   private data(value: Uint8Array): Uint8Array {
@@ -244,14 +251,18 @@ class Encoder {
   }
 
   /** Emits a back-reference if the decoder will hold these same bytes, tracking its table. */
-  private tableValue(bytes: Uint8Array, key: string | undefined): Uint8Array {
+  private tableValue(
+    bytes: Uint8Array,
+    key: string | undefined,
+    table: Map<string, TableSlot> = this.byKey,
+  ): Uint8Array {
     if (key === undefined) {
       this.slots += 1; // NaN: never equal, so unpack always appends it
       return bytes;
     }
-    const hit = this.byKey.get(key);
+    const hit = table.get(key);
     if (hit === undefined) {
-      this.byKey.set(key, { index: this.slots, bytes });
+      table.set(key, { index: this.slots, bytes });
       this.slots += 1;
       return bytes;
     }
@@ -368,6 +379,7 @@ class Decoder {
   private items = 0;
   private readonly table: OpackValue[] = [];
   private readonly keys = new Set<string>();
+  private readonly strings = new Set<string>();
   private readonly maxDepth: number;
   private readonly maxItems: number;
 
@@ -380,7 +392,9 @@ class Decoder {
   }
 
   value(depth: number): OpackValue {
-    const tag = this.take(1)[0] as number;
+    // The tag byte is read in place: a view per tag was a large share of decoding time.
+    const tag =
+      this.offset < this.bytes.length ? (this.bytes[this.offset++] as number) : this.tag();
     this.items += 1;
     if (this.items > this.maxItems) {
       throw new ProtocolError(`OPACK data holds more than ${this.maxItems} values`);
@@ -457,7 +471,18 @@ class Decoder {
     }
   }
 
+  private tag(): number {
+    return this.take(1)[0] as number;
+  }
+
   private remember<T extends OpackValue>(value: T): T {
+    if (typeof value === "string") {
+      if (!this.strings.has(value)) {
+        this.strings.add(value);
+        this.table.push(value);
+      }
+      return value;
+    }
     const key = tableKey(value);
     if (key === undefined || !this.keys.has(key)) {
       if (key !== undefined) this.keys.add(key);
@@ -495,8 +520,8 @@ class Decoder {
   }
 }
 
+/** The table key of a value other than a string (strings have a table of their own). */
 function tableKey(value: OpackValue): string | undefined {
-  if (typeof value === "string") return `s${value}`;
   if (value instanceof Uint8Array) return `b${latin1(value)}`;
   if (value instanceof OpackUuid) return `u${latin1(value.bytes)}`;
   if (value instanceof OpackInt) return numberKey(value.value);
