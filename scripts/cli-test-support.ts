@@ -49,6 +49,23 @@ export function runCli(
   });
 }
 
+/**
+ * Pairs as a user would (`atvremote … --protocol P --pin PIN pair`) and returns the
+ * credentials it prints; throws with its output when it printed none.
+ */
+export async function pairWithCli(
+  base: readonly string[],
+  protocol: string,
+  pin = "1111",
+): Promise<string> {
+  const paired = await runCli("atvremote", [...base, "--protocol", protocol, "--pin", pin, "pair"]);
+  const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1];
+  if (paired.code !== 0 || credentials === undefined) {
+    throw new Error(`pairing over ${protocol} failed: ${paired.stdout}${paired.stderr}`);
+  }
+  return credentials;
+}
+
 /** A CLI left running, with its standard input open, and what it has printed so far. */
 export interface RunningCli {
   readonly child: ChildProcessByStdio<Writable, Readable, null>;

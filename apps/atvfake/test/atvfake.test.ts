@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scan } from "@atv/core";
 import { describe, expect, it } from "vitest";
-import { runCli, startCli } from "../../../scripts/cli-test-support.js";
+import { pairWithCli, runCli, startCli } from "../../../scripts/cli-test-support.js";
 
 /** atvfake running, with its JSON events as they come. */
 function startFake(args: string[]) {
@@ -91,15 +91,7 @@ describe("atvfake", () => {
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const plain = await runCli("atvremote", [...base, "play"]);
     expect(plain.code).toBe(1);
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "mrp",
-      "--pin",
-      "4321",
-      "pair",
-    ]);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "mrp", "4321");
     const play = await runCli("atvremote", [...base, "--mrp-credentials", credentials, "play"]);
     expect(play.code).toBe(0);
     expect(await fake.next("command")).toEqual({ event: "command", protocol: "mrp", name: "play" });
@@ -166,16 +158,7 @@ describe("atvfake", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("not supported");
 
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "airplay",
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    expect(paired.code).toBe(0);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "airplay");
     expect(credentials.split(":")).toHaveLength(4);
     const withCredentials = [...base, "--airplay-credentials", credentials];
 
@@ -216,15 +199,7 @@ describe("atvfake", () => {
     const fake = startFake(["--mdns-port", "0"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "airplay",
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "airplay");
     const script = startCli("atvscript", [
       ...base,
       "--airplay-credentials",
@@ -253,16 +228,7 @@ describe("atvfake", () => {
       "pair",
     ]);
     expect(wrong.code).not.toBe(0);
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "companion",
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    expect(paired.code).toBe(0);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "companion");
     const withCredentials = [...base, "--companion-credentials", credentials];
     const listed = await runCli("atvremote", [...withCredentials, "app_list"]);
     expect(listed.code).toBe(0);
@@ -298,15 +264,7 @@ describe("atvfake", () => {
     const fake = startFake(["--mdns-port", "0", "--static"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "companion",
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "companion");
     // Without AirPlay credentials there is no MRP tunnel: Companion takes every command.
     const withCredentials = [...base, "--companion-credentials", credentials];
     expect((await runCli("atvremote", [...withCredentials, "up", "play", "turn_off"])).code).toBe(
@@ -337,15 +295,7 @@ describe("atvfake", () => {
     const fake = startFake(["--mdns-port", "0", "--static"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      "companion",
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    const credentials = await pairWithCli(base, "companion");
     const withCredentials = [...base, "--companion-credentials", credentials];
     const run = await runCli("atvremote", [
       ...withCredentials,

@@ -2,7 +2,7 @@
 // AirPlay for MRP), then apps, keyboard, power, touch and buttons, each reaching the fake.
 import { FakeAppleTV } from "@atv/core/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../scripts/cli-test-support.js";
+import { pairWithCli, runCli } from "../../../scripts/cli-test-support.js";
 
 describe("atvremote over Companion", () => {
   let fake: FakeAppleTV;
@@ -10,28 +10,14 @@ describe("atvremote over Companion", () => {
   let companion: string[];
   let both: string[];
 
-  const pairOver = async (protocol: string): Promise<string> => {
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      protocol,
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    expect(paired.code).toBe(0);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1];
-    if (credentials === undefined) throw new Error(`no ${protocol} credentials: ${paired.stdout}`);
-    return credentials;
-  };
   const atvremote = (args: string[], ...commands: string[]) =>
     runCli("atvremote", [...args, ...commands]);
 
   beforeAll(async () => {
     fake = await FakeAppleTV.start({ profile: "tvos17", address: "127.0.0.1", mdnsPort: 0 });
     base = ["-s", "127.0.0.1", "--mdns-port", String(fake.mdnsPort)];
-    companion = [...base, "--companion-credentials", await pairOver("companion")];
-    both = [...companion, "--airplay-credentials", await pairOver("airplay")];
+    companion = [...base, "--companion-credentials", await pairWithCli(base, "companion")];
+    both = [...companion, "--airplay-credentials", await pairWithCli(base, "airplay")];
   });
   afterAll(() => fake.close());
 

@@ -2,7 +2,7 @@
 // focus lines, against a tvOS 17 fake paired over Companion and AirPlay.
 import { FakeAppleTV } from "@atv/core/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "../../../scripts/cli-test-support.js";
+import { pairWithCli, runCli, startCli } from "../../../scripts/cli-test-support.js";
 
 describe("atvscript over Companion", () => {
   let fake: FakeAppleTV;
@@ -10,19 +10,6 @@ describe("atvscript over Companion", () => {
   let companion: string[];
   let both: string[];
 
-  const pairOver = async (protocol: string): Promise<string> => {
-    const paired = await runCli("atvremote", [
-      ...base,
-      "--protocol",
-      protocol,
-      "--pin",
-      "1111",
-      "pair",
-    ]);
-    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1];
-    if (credentials === undefined) throw new Error(`no ${protocol} credentials: ${paired.stdout}`);
-    return credentials;
-  };
   const atvscript = async (args: string[], command: string) => {
     const { code, stdout } = await runCli("atvscript", [...args, command]);
     expect(code).toBe(0);
@@ -32,8 +19,8 @@ describe("atvscript over Companion", () => {
   beforeAll(async () => {
     fake = await FakeAppleTV.start({ profile: "tvos17", address: "127.0.0.1", mdnsPort: 0 });
     base = ["-s", "127.0.0.1", "--mdns-port", String(fake.mdnsPort)];
-    companion = [...base, "--companion-credentials", await pairOver("companion")];
-    both = [...companion, "--airplay-credentials", await pairOver("airplay")];
+    companion = [...base, "--companion-credentials", await pairWithCli(base, "companion")];
+    both = [...companion, "--airplay-credentials", await pairWithCli(base, "airplay")];
   });
   afterAll(() => fake.close());
 

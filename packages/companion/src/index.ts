@@ -3,7 +3,7 @@
 // fake device is at "@atv/companion/fake".
 
 export { CompanionUserAccounts } from "./client/accounts.js";
-export { CompanionAudio, MediaControlFlags, VOLUME_UPDATE_TIMEOUT } from "./client/audio.js";
+export { CompanionAudio, VOLUME_UPDATE_TIMEOUT } from "./client/audio.js";
 export {
   COMPANION_INPUT_INFO,
   COMPANION_OUTPUT_INFO,
@@ -32,7 +32,7 @@ export { HidCommand, MediaControlCommand } from "./client/hid.js";
 export { EventInterests } from "./client/interest.js";
 export { CompanionKeyboard } from "./client/keyboard.js";
 export { CompanionPairingHandler, type CompanionPairingOptions } from "./client/pairing-handler.js";
-export { CompanionPower, POWER_STATE_TIMEOUT, SystemStatus } from "./client/power.js";
+export { CompanionPower, POWER_STATE_TIMEOUT } from "./client/power.js";
 export {
   type CompanionEventListener,
   CompanionProtocol,
@@ -42,6 +42,7 @@ export {
 } from "./client/protocol.js";
 export { CompanionRemoteControl } from "./client/remote-control.js";
 export { CompanionTouch, TOUCHPAD_HEIGHT, TOUCHPAD_WIDTH } from "./client/touch.js";
+export { MediaControlFlags, SystemStatus } from "./device-status.js";
 export {
   AUTH_TAG_LENGTH,
   CompanionCipher,

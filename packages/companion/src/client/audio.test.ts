@@ -8,8 +8,9 @@ import {
   ProtocolError,
 } from "@atv/interface";
 import { describe, expect, it } from "vitest";
+import { MediaControlFlags } from "../device-status.js";
 import { OpackFloat, type OpackValue } from "../opack.js";
-import { CompanionAudio, MediaControlFlags } from "./audio.js";
+import { CompanionAudio } from "./audio.js";
 import { CompanionFeatures, SUPPORTED_FEATURES } from "./features.js";
 import { StubProtocol } from "./stub-protocol.js";
 

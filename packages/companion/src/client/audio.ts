@@ -13,6 +13,7 @@ import {
   type SetVolumeOptions,
   silentLogger,
 } from "@atv/interface";
+import { MediaControlFlags } from "../device-status.js";
 import { OpackFloat, type OpackValue, opackInteger } from "../opack.js";
 import {
   type CommandProtocol,
@@ -23,20 +24,6 @@ import {
 } from "./hid.js";
 import { NextReport } from "./next-report.js";
 import type { CompanionProtocol } from "./protocol.js";
-
-/** pyatv's MediaControlFlags: the bits of `_mcF` in an `_iMC` event. */
-export const MediaControlFlags = {
-  NoControls: 0x0000,
-  Play: 0x0001,
-  Pause: 0x0002,
-  NextTrack: 0x0004,
-  PreviousTrack: 0x0008,
-  FastForward: 0x0010,
-  Rewind: 0x0020,
-  Volume: 0x0100,
-  SkipForward: 0x0200,
-  SkipBackward: 0x0400,
-} as const;
 
 /** How long a volume change waits for the device's report (pyatv's 5 s). */
 export const VOLUME_UPDATE_TIMEOUT = 5000;
@@ -141,7 +128,7 @@ export class CompanionAudio implements CompanionAudioApi {
     opts.signal?.throwIfAborted();
     const request: AbortOptions = opts.signal ? { signal: opts.signal } : {};
     // Waiting from the start: the report may come before the request's answer.
-    const update = this.#updated.wait(this.#timeout, opts.signal);
+    const update = this.#updated.wait(this.#timeout, { signal: opts.signal });
     try {
       await send(request);
     } catch (error) {
@@ -176,7 +163,7 @@ export class CompanionAudio implements CompanionAudioApi {
       return;
     }
     this.#setVolume(level);
-    this.#updated.report();
+    this.#updated.report(undefined);
   }
 
   #setVolume(level: number): void {

@@ -10,8 +10,9 @@ import {
   Service,
 } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
+import { SystemStatus } from "../device-status.js";
 import { FakeCompanionDevice } from "../fake/device.js";
-import { FAKE_USER_ACCOUNTS, FakeSystemStatus } from "../fake/state.js";
+import { FAKE_USER_ACCOUNTS } from "../fake/state.js";
 import { companionSession } from "../plugin.js";
 import { type CompanionClient, connectCompanion } from "./client.js";
 import { CompanionConnection } from "./connection.js";
@@ -204,7 +205,7 @@ describe("power", () => {
     const seen = new Promise<PowerState>((resolve) => {
       client.power.listener = { powerstateUpdate: (_before, after) => resolve(after) };
     });
-    fake.state.setSystemStatus(FakeSystemStatus.Asleep);
+    fake.state.setSystemStatus(SystemStatus.Asleep);
     expect(await seen).toBe(PowerState.Off);
   });
 

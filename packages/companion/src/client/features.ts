@@ -12,7 +12,8 @@ import {
   PowerState,
   silentLogger,
 } from "@atv/interface";
-import { MediaControlFlags, mediaControlFlagsOf } from "./audio.js";
+import { MediaControlFlags } from "../device-status.js";
+import { mediaControlFlagsOf } from "./audio.js";
 import type { CompanionProtocol } from "./protocol.js";
 
 /** pyatv's MEDIA_CONTROL_MAP: the `_mcF` bit each playback feature needs. */

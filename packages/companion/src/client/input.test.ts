@@ -12,8 +12,8 @@ import {
   TouchAction,
 } from "@atv/interface";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { MediaControlFlags } from "../device-status.js";
 import { FakeCompanionDevice } from "../fake/device.js";
-import { FakeMediaControlFlags } from "../fake/state.js";
 import { companionSession } from "../plugin.js";
 import { type CompanionClient, connectCompanion } from "./client.js";
 import { CompanionConnection } from "./connection.js";
@@ -107,7 +107,7 @@ describe("audio", () => {
   it("knows nothing of the volume while the device offers no volume control", async () => {
     const { fake, client } = await connect();
     await vi.waitFor(() => expect(client.audio.volume).toBeCloseTo(10));
-    fake.state.mediaControlFlags = FakeMediaControlFlags.Play;
+    fake.state.mediaControlFlags = MediaControlFlags.Play;
     fake.state.broadcastMediaControlFlags();
     await vi.waitFor(() => expect(client.audio.volume).toBe(0));
     expect(client.features.getFeature(FeatureName.SetVolume).state).toBe(FeatureState.Unavailable);

@@ -1,12 +1,21 @@
 // Calls waiting for the device's next report of something (pyatv's asyncio.Event that
-// set_volume clears and waits on), each bounded by a timeout and the caller's signal, all
-// failed at once when the connection ends.
+// set_volume clears and waits on; a power state to come), each bounded by a timeout and the
+// caller's signal, all failed at once when the connection ends.
 
 import { ConnectionLostError, deadline, OperationTimeoutError } from "@atv/interface";
 
-interface Waiter {
+interface Waiter<T> {
+  readonly accept: (value: T) => boolean;
   resolve(): void;
   reject(error: unknown): void;
+}
+
+export interface WaitOptions<T> {
+  readonly signal?: AbortSignal | undefined;
+  /** Which reports end the wait; any by default. */
+  readonly accept?: (value: T) => boolean;
+  /** Names what is awaited in the timeout's message; the constructor's `what` by default. */
+  readonly what?: string;
 }
 
 /** A wait started before the request that causes it, so that an early report counts. */
@@ -16,8 +25,8 @@ export interface PendingReport {
   cancel(): void;
 }
 
-export class NextReport {
-  readonly #waiters = new Set<Waiter>();
+export class NextReport<T = void> {
+  readonly #waiters = new Set<Waiter<T>>();
   readonly #what: string;
   #closedWith: Error | undefined;
 
@@ -26,8 +35,9 @@ export class NextReport {
     this.#what = what;
   }
 
-  /** Waits for the next report(), at most `timeout` ms (OperationTimeoutError). */
-  wait(timeout: number, signal?: AbortSignal): PendingReport {
+  /** Waits for the next report() it accepts, at most `timeout` ms (OperationTimeoutError). */
+  wait(timeout: number, options: WaitOptions<T> = {}): PendingReport {
+    const { signal, accept = () => true, what = this.#what } = options;
     const bound = deadline(timeout, signal);
     let cleanup = (): void => bound.clear();
     const promise = new Promise<void>((resolve, reject) => {
@@ -36,7 +46,8 @@ export class NextReport {
         reject(this.#closedWith);
         return;
       }
-      const waiter: Waiter = {
+      const waiter: Waiter<T> = {
+        accept,
         resolve: () => {
           cleanup();
           resolve();
@@ -49,7 +60,7 @@ export class NextReport {
       const onAbort = (): void =>
         waiter.reject(
           bound.timedOut
-            ? new OperationTimeoutError(`no ${this.#what} within ${timeout} ms`)
+            ? new OperationTimeoutError(`no ${what} within ${timeout} ms`)
             : signal?.reason,
         );
       cleanup = () => {
@@ -70,9 +81,9 @@ export class NextReport {
     };
   }
 
-  /** The report came: every call waiting for it resolves. */
-  report(): void {
-    for (const waiter of [...this.#waiters]) waiter.resolve();
+  /** A report came: every call waiting for one like it resolves. */
+  report(value: T): void {
+    for (const waiter of [...this.#waiters]) if (waiter.accept(value)) waiter.resolve();
   }
 
   /** Fails every wait, now and later, with ConnectionLostError. Idempotent. */

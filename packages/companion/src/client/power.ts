@@ -5,19 +5,18 @@
 
 import {
   type AbortOptions,
-  ConnectionLostError,
-  deadline,
   type Logger,
-  OperationTimeoutError,
   type Power,
   type PowerListener,
   type PowerOptions,
   PowerState,
   silentLogger,
 } from "@atv/interface";
+import { SystemStatus } from "../device-status.js";
 import { type OpackValue, opackInteger } from "../opack.js";
 import { type CommandProtocol, HidCommand, hidCommand } from "./hid.js";
 import { EventInterests } from "./interest.js";
+import { NextReport } from "./next-report.js";
 import type { CompanionProtocol, RequestOptions } from "./protocol.js";
 
 /**
@@ -26,15 +25,6 @@ import type { CompanionProtocol, RequestOptions } from "./protocol.js";
  * 30 s (OperationTimeoutError); a signal can end the wait sooner.
  */
 export const POWER_STATE_TIMEOUT = 30_000;
-
-/** pyatv's `SystemStatus`: the `state` of FetchAttentionState and SystemStatus events. */
-export const SystemStatus = {
-  Asleep: 1,
-  Screensaver: 2,
-  Awake: 3,
-  Idle: 4,
-} as const;
-export type SystemStatus = (typeof SystemStatus)[keyof typeof SystemStatus];
 
 const STATUS_EVENTS = ["SystemStatus", "TVSystemStatus"] as const;
 
@@ -62,22 +52,16 @@ export function powerStateOf(status: unknown): PowerState {
   return PowerState.Unknown;
 }
 
-interface StateWaiter {
-  readonly state: PowerState;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 export class CompanionPower implements Power {
   listener: PowerListener | undefined;
   readonly #protocol: PowerProtocol;
   readonly #logger: Logger;
   readonly #timeout: number;
   readonly #interests: EventInterests;
-  readonly #waiters = new Set<StateWaiter>();
+  readonly #changes = new NextReport<PowerState>("power state");
   readonly #unsubscribes: (() => void)[];
   #state: PowerState = PowerState.Unknown;
-  #closedWith: Error | undefined;
+  #closed = false;
 
   /** Listens for status events at once; call initialize() to fetch the state and register. */
   constructor(protocol: PowerProtocol, options: CompanionPowerOptions = {}) {
@@ -127,13 +111,10 @@ export class CompanionPower implements Power {
 
   /** Stops listening; calls waiting for a state hear ConnectionLostError. Idempotent. */
   close(error?: Error): void {
-    if (this.#closedWith !== undefined) return;
-    this.#closedWith =
-      error instanceof ConnectionLostError
-        ? error
-        : new ConnectionLostError("the connection to the device is closed", { cause: error });
+    if (this.#closed) return;
+    this.#closed = true;
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
-    for (const waiter of [...this.#waiters]) waiter.reject(this.#closedWith);
+    this.#changes.close(error);
   }
 
   async #turn(command: HidCommand, state: PowerState, opts: PowerOptions): Promise<void> {
@@ -141,7 +122,13 @@ export class CompanionPower implements Power {
     const request: AbortOptions = opts.signal ? { signal: opts.signal } : {};
     // Waiting from the start: the event may come before the request's answer.
     const change =
-      opts.awaitNewState && this.#state !== state ? this.#wait(state, opts.signal) : undefined;
+      opts.awaitNewState && this.#state !== state
+        ? this.#changes.wait(this.#timeout, {
+            signal: opts.signal,
+            accept: (reported) => reported === state,
+            what: `power state ${state === PowerState.On ? "on" : "off"}`,
+          })
+        : undefined;
     try {
       await hidCommand(this.#protocol, false, command, request);
     } catch (error) {
@@ -149,51 +136,6 @@ export class CompanionPower implements Power {
       throw error;
     }
     await change?.promise;
-  }
-
-  #wait(state: PowerState, signal: AbortSignal | undefined) {
-    const bound = deadline(this.#timeout, signal);
-    let cleanup = (): void => {};
-    const promise = new Promise<void>((resolve, reject) => {
-      if (this.#closedWith !== undefined) {
-        bound.clear();
-        reject(this.#closedWith);
-        return;
-      }
-      const waiter: StateWaiter = {
-        state,
-        resolve: () => {
-          cleanup();
-          resolve();
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const onAbort = (): void =>
-        waiter.reject(
-          bound.timedOut
-            ? new OperationTimeoutError(
-                `no power state ${state === PowerState.On ? "on" : "off"} within ${this.#timeout} ms`,
-              )
-            : signal?.reason,
-        );
-      cleanup = () => {
-        bound.signal.removeEventListener("abort", onAbort);
-        bound.clear();
-        this.#waiters.delete(waiter);
-      };
-      this.#waiters.add(waiter);
-      bound.signal.addEventListener("abort", onAbort, { once: true });
-    });
-    return {
-      promise,
-      cancel: () => {
-        cleanup();
-        promise.catch(() => {});
-      },
-    };
   }
 
   #statusUpdate(content: OpackValue | undefined): void {
@@ -220,7 +162,7 @@ export class CompanionPower implements Power {
         }
       }
     }
-    for (const waiter of [...this.#waiters]) if (waiter.state === state) waiter.resolve();
+    this.#changes.report(state);
   }
 }
 

@@ -14,7 +14,5 @@ export {
   type FakeCompanionEvent,
   type FakeCompanionSession,
   FakeCompanionState,
-  FakeMediaControlFlags,
-  FakeSystemStatus,
   type FakeTouch,
 } from "./state.js";

@@ -4,6 +4,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { PairedClient } from "@atv/hap/server";
+import { MediaControlFlags, SystemStatus } from "../device-status.js";
 import type { OpackEncodable } from "../opack.js";
 import { encodeRtiSession, type RtiTextOperations } from "../rti.js";
 
@@ -11,28 +12,6 @@ import { encodeRtiSession, type RtiTextOperations } from "../rti.js";
 export const FAKE_MAX_RECORDED = 1000;
 /** The longest keyboard text, in UTF-16 code units; operations that would pass it are ignored. */
 export const FAKE_MAX_TEXT_LENGTH = 64 * 1024;
-
-/** pyatv's `SystemStatus` values, as carried in `FetchAttentionState` and `SystemStatus`. */
-export const FakeSystemStatus = {
-  Asleep: 1,
-  Screensaver: 2,
-  Awake: 3,
-  Idle: 4,
-} as const;
-export type FakeSystemStatus = (typeof FakeSystemStatus)[keyof typeof FakeSystemStatus];
-
-/** pyatv's `MediaControlFlags` (the `_mcF` of an `_iMC` event). */
-export const FakeMediaControlFlags = {
-  Play: 0x0001,
-  Pause: 0x0002,
-  NextTrack: 0x0004,
-  PreviousTrack: 0x0008,
-  FastForward: 0x0010,
-  Rewind: 0x0020,
-  Volume: 0x0100,
-  SkipForward: 0x0200,
-  SkipBackward: 0x0400,
-} as const;
 
 /** A button a `_hidC` pressed or released; names as pyatv's fake spells them. */
 export type FakeButtonState = "down" | "up";
@@ -114,7 +93,7 @@ export class FakeCompanionState {
   /** The device's volume in percent (pyatv's fake starts at 10). */
   volume = 10;
   /** What `_iMC` events report. */
-  mediaControlFlags: number = FakeMediaControlFlags.Volume;
+  mediaControlFlags: number = MediaControlFlags.Volume;
   /** The last `_systemInfo` a client sent about itself. */
   clientSystemInfo: OpackEncodable | undefined;
   /** The last session a client started, until it stops it. */
@@ -122,7 +101,7 @@ export class FakeCompanionState {
   /** Whether some client completed a pair-setup. */
   hasPaired = false;
 
-  #systemStatus: FakeSystemStatus = FakeSystemStatus.Awake;
+  #systemStatus: SystemStatus = SystemStatus.Awake;
   // pyatv's fake starts focused too, but with text; empty text is what a search field
   // shows when it gets focus.
   #textFocused = true;
@@ -133,16 +112,16 @@ export class FakeCompanionState {
   readonly #listeners = new Set<EventListener>();
   readonly #connections = new Set<FakeCompanionConnectionHandle>();
 
-  get systemStatus(): FakeSystemStatus {
+  get systemStatus(): SystemStatus {
     return this.#systemStatus;
   }
 
   get poweredOn(): boolean {
-    return this.#systemStatus !== FakeSystemStatus.Asleep;
+    return this.#systemStatus !== SystemStatus.Asleep;
   }
 
   /** Changes the system status and tells interested clients (`SystemStatus` event). */
-  setSystemStatus(status: FakeSystemStatus): void {
+  setSystemStatus(status: SystemStatus): void {
     const wasOn = this.poweredOn;
     this.#systemStatus = status;
     for (const connection of this.#connections) {
@@ -153,7 +132,7 @@ export class FakeCompanionState {
   }
 
   setPower(on: boolean): void {
-    this.setSystemStatus(on ? FakeSystemStatus.Awake : FakeSystemStatus.Asleep);
+    this.setSystemStatus(on ? SystemStatus.Awake : SystemStatus.Asleep);
   }
 
   /** Changes the volume (clamped to 0–100) and sends `_iMC` to interested clients. */
