@@ -9,6 +9,7 @@ import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchNowPlaying } from "./now-playing.mjs";
 import { benchScan } from "./scan.mjs";
+import { benchStorage } from "./storage.mjs";
 import { benchTunnel } from "./tunnel.mjs";
 
 const rows = [
@@ -20,6 +21,7 @@ const rows = [
   ...(await benchNowPlaying()),
   ...(await benchCompanion()),
   ...(await benchConnect()),
+  ...(await benchStorage()),
 ];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;

@@ -1,10 +1,29 @@
 // Runs the built CLIs from tests, as a user's shell would.
 import { type ChildProcessByStdio, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 export type CliName = "atvremote" | "atvscript" | "atvfake";
+
+// The CLIs keep pairings in ~/.pyatv.conf by default (as pyatv), and atvfake its paired
+// clients under ~/.local/state: each run in a test gets a home of its own, so tests never
+// touch the user's files nor see what another run saved (a test that wants storage names a
+// file). V8's compile cache stays where it was, so the CLIs start as fast as for a user.
+const testHomes = mkdtempSync(join(tmpdir(), "atv-cli-homes-"));
+process.once("exit", () => rmSync(testHomes, { recursive: true, force: true }));
+
+/** The environment a CLI runs with in tests: this one, with a new home of its own. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: mkdtempSync(join(testHomes, "home-")),
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
+    ...extra,
+  };
+}
 
 export function binPath(name: CliName): string {
   return fileURLToPath(new URL(`../apps/${name}/bin/${name}.cjs`, import.meta.url));
@@ -38,7 +57,7 @@ export function runCli(
       {
         timeout: 30_000,
         ...(cwd !== undefined ? { cwd } : {}),
-        ...(env !== undefined ? { env: { ...process.env, ...env } } : {}),
+        env: cliEnv(env),
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
@@ -82,6 +101,7 @@ export interface RunningCli {
 export function startCli(name: CliName, args: readonly string[]): RunningCli {
   assertBuilt(name);
   const child = spawn(process.execPath, [binPath(name), ...args], {
+    env: cliEnv(),
     stdio: ["pipe", "pipe", "inherit"],
   });
   let stdout = "";

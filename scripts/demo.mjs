@@ -11,8 +11,16 @@ import { bins, startFake } from "./fake-process.mjs";
 
 const fake = await startFake(["--static"]);
 const { ready } = fake;
-const base = ["-s", ready.address, "--mdns-port", String(ready.mdns_port)];
 const workDir = mkdtempSync(join(tmpdir(), "atv-demo-"));
+// Pairings go to a file of the demo's own, not to the user's ~/.pyatv.conf.
+const base = [
+  "-s",
+  ready.address,
+  "--mdns-port",
+  String(ready.mdns_port),
+  "--storage-filename",
+  join(workDir, "pyatv.conf"),
+];
 
 /** Pairs over `protocol` with the PIN atvfake shows (1111); returns the credentials. */
 function pairOver(protocol) {

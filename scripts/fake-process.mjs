@@ -1,6 +1,9 @@
 // Starts the built atvfake as a child process and waits for its "ready" line; shared by
 // the demo and the benchmarks.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -10,11 +13,18 @@ export const bins = {
   atvscript: fileURLToPath(new URL("../apps/atvscript/bin/atvscript.cjs", import.meta.url)),
 };
 
-/** Runs atvfake on 127.0.0.1 with a free mDNS port; resolves with its ready event. */
+/**
+ * Runs atvfake on 127.0.0.1 with a free mDNS port; resolves with its ready event. The clients
+ * it pairs with are kept in a temporary state file (not the user's), removed at stop().
+ */
 export async function startFake(args = []) {
-  const child = spawn(process.execPath, [bins.atvfake, "--mdns-port", "0", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const stateDir = mkdtempSync(join(tmpdir(), "atvfake-state-"));
+  const child = spawn(
+    process.execPath,
+    [bins.atvfake, "--mdns-port", "0", "--state-file", join(stateDir, "pairings.json"), ...args],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  child.once("exit", () => rmSync(stateDir, { recursive: true, force: true }));
   const lines = createInterface({ input: child.stdout });
   const events = [];
   lines.on("line", (line) => events.push(JSON.parse(line)));

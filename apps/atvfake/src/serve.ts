@@ -1,5 +1,7 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { protocolName } from "@atv/cli";
-import { FakeAppleTV } from "@atv/core/fake";
+import { FakeAppleTV, fakeIdentity } from "@atv/core/fake";
 import type { Protocol } from "@atv/interface";
 import { eventLine } from "./event-line.js";
 import type { FakeOptions } from "./options.js";
@@ -19,10 +21,12 @@ export async function serve(options: FakeOptions): Promise<number> {
   const device = await FakeAppleTV.start({
     address: options.address,
     mdnsPort: options.mdnsPort,
+    ports: options.ports,
     name: options.name,
     pin: options.pin,
     profile: options.profile,
     requirePairing: options.requirePairing,
+    stateFile: options.stateFile ?? defaultStateFile(options),
     playDuration: PLAY_DURATION_S,
   });
   // As pyatv's fake_device.py in demo mode; close() stops the cycle.
@@ -34,6 +38,7 @@ export async function serve(options: FakeOptions): Promise<number> {
     address: device.address,
     mdns_port: device.mdnsPort,
     profile: device.profile,
+    state_file: options.stateFile ?? defaultStateFile(options),
     identifier: device.identifier,
     identifiers: Object.fromEntries(
       Object.entries(device.identifiers).map(([p, id]) => [
@@ -48,6 +53,16 @@ export async function serve(options: FakeOptions): Promise<number> {
   await device.close();
   emit({ event: "stopped" });
   return 0;
+}
+
+/**
+ * Where a device keeps its state unless told: the user's state directory (XDG), one file
+ * per simulated device, named by its MAC address (stable for a name, profile and address).
+ */
+function defaultStateFile(options: FakeOptions): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  const { mac } = fakeIdentity(options.profile, options.address, options.name);
+  return join(base, "atvfake", `${mac.replaceAll(":", "")}.json`);
 }
 
 function emit(event: Record<string, unknown>): void {

@@ -5,19 +5,7 @@ import { join } from "node:path";
 import { scan } from "@atv/core";
 import { describe, expect, it } from "vitest";
 import { pairWithCli, runCli, startCli } from "../../../scripts/cli-test-support.js";
-
-/** atvfake running, with its JSON events as they come. */
-function startFake(args: string[]) {
-  const fake = startCli("atvfake", args);
-  const lines = (name: string) => fake.jsonLines().filter((e) => e.event === name);
-  const nextAll = (name: string, count: number) =>
-    fake.until(() => {
-      const found = lines(name);
-      return found.length >= count ? found.slice(0, count) : undefined;
-    });
-  const next = async (name: string) => (await nextAll(name, 1))[0] ?? {};
-  return { child: fake.child, next, nextAll, lines, exit: fake.exit };
-}
+import { startFake } from "./fake-process.js";
 
 describe("atvfake", () => {
   it("serves a device that scans find, and stops cleanly on SIGTERM", async () => {
@@ -104,7 +92,7 @@ describe("atvfake", () => {
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const { stdout } = await runCli("atvscript", [...base, "playing"]);
-    expect(JSON.parse(stdout)).toMatchObject({ media_type: "video", title: "dummy" });
+    expect(JSON.parse(stdout)).toMatchObject({ media_type: "video", title: "Big Buck Bunny" });
 
     const dir = await mkdtemp(join(tmpdir(), "atvfake-artwork-"));
     try {
@@ -141,10 +129,10 @@ describe("atvfake", () => {
       "push_updates",
     ]);
     const titles = () => script.jsonLines().flatMap((out) => ("title" in out ? [out.title] : []));
-    await script.until(() => (titles().includes("music") ? true : undefined));
+    await script.until(() => (titles().includes("Prélude") ? true : undefined));
     script.child.stdin.end("\n");
     await script.exit;
-    expect(titles().slice(0, 2)).toEqual(["dummy", "music"]);
+    expect(titles().slice(0, 2)).toEqual(["Big Buck Bunny", "Prélude"]);
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });
@@ -165,7 +153,7 @@ describe("atvfake", () => {
     expect((await runCli("atvremote", [...withCredentials, "play"])).code).toBe(0);
     expect(await fake.next("command")).toEqual({ event: "command", protocol: "mrp", name: "play" });
     const { stdout } = await runCli("atvscript", [...withCredentials, "playing"]);
-    expect(JSON.parse(stdout)).toMatchObject({ result: "success", title: "dummy" });
+    expect(JSON.parse(stdout)).toMatchObject({ result: "success", title: "Big Buck Bunny" });
 
     const dir = await mkdtemp(join(tmpdir(), "atvfake-play-"));
     try {
@@ -207,10 +195,10 @@ describe("atvfake", () => {
       "push_updates",
     ]);
     const titles = () => script.jsonLines().flatMap((out) => ("title" in out ? [out.title] : []));
-    await script.until(() => (titles().includes("music") ? true : undefined));
+    await script.until(() => (titles().includes("Prélude") ? true : undefined));
     script.child.stdin.end("\n");
     await script.exit;
-    expect(titles().slice(0, 2)).toEqual(["dummy", "music"]);
+    expect(titles().slice(0, 2)).toEqual(["Big Buck Bunny", "Prélude"]);
     fake.child.kill("SIGTERM");
     expect(await fake.exit).toBe(0);
   });
@@ -261,7 +249,8 @@ describe("atvfake", () => {
   });
 
   it("prints a JSON line for each Companion button, media command and power change", async () => {
-    const fake = startFake(["--mdns-port", "0", "--static"]);
+    // A device of its own: no AirPlay credentials stored by other tests open a tunnel to it.
+    const fake = startFake(["--mdns-port", "0", "--static", "--name", "Companion Den"]);
     const ready = await fake.next("ready");
     const base = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
     const credentials = await pairWithCli(base, "companion");
@@ -329,7 +318,7 @@ describe("atvfake", () => {
     [["--profile", "tvos99"], "invalid choice"],
     [["--pin", "abcd"], "--pin"],
     [["--address", "example"], "--address"],
-    [["extra"], "Unexpected argument"],
+    [["extra"], "extra"],
   ])("rejects %j with usage and exit code 2", async (args, message) => {
     const { code, stderr } = await runCli("atvfake", args);
     expect(code).toBe(2);

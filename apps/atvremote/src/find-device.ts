@@ -1,15 +1,19 @@
 import { UsageError } from "@atv/cli";
-import { AppleTV, PlainProperties, Service, scan } from "@atv/core";
+import { AppleTV, PlainProperties, Service, type Storage, scan } from "@atv/core";
 import type { RemoteOptions } from "./options.js";
 import { scanOptions } from "./scan-command.js";
 
 /**
  * The device to work with, as pyatv's atvremote finds it: by scan (filtered by --id or
  * --name; exactly one must match) or, with --manual, from --address/--port/--protocol/--id.
- * Credentials and passwords from the command line are put on its services.
+ * The scan puts what `storage` keeps for it on its services; credentials and passwords
+ * from the command line go over those.
  */
-export async function findDevice(options: RemoteOptions): Promise<AppleTV | undefined> {
-  const device = options.manual ? manualDevice(options) : await scannedDevice(options);
+export async function findDevice(
+  options: RemoteOptions,
+  storage: Storage,
+): Promise<AppleTV | undefined> {
+  const device = options.manual ? manualDevice(options) : await scannedDevice(options, storage);
   if (!device) return undefined;
   for (const [protocol, credentials] of options.credentials) {
     // An empty value unsets stored credentials (as pyatv's atvremote does).
@@ -23,14 +27,24 @@ export async function findDevice(options: RemoteOptions): Promise<AppleTV | unde
   return device;
 }
 
-async function scannedDevice(options: RemoteOptions): Promise<AppleTV | undefined> {
+async function scannedDevice(
+  options: RemoteOptions,
+  storage: Storage,
+): Promise<AppleTV | undefined> {
   const found = await scan({
     ...scanOptions(options),
     identifier: options.name ? undefined : options.id,
+    storage,
   });
   const devices = options.name ? found.filter((d) => d.name === options.name) : found;
-  if (devices.length === 0) {
+  if (found.length === 0) {
     process.stderr.write("Could not find any Apple TV on current network\n");
+    return undefined;
+  }
+  if (devices.length === 0) {
+    // pyatv fails here with an IndexError; say what was found instead.
+    process.stderr.write(`Could not find a device named "${options.name}"; found:\n`);
+    for (const d of found) process.stderr.write(` - ${d.name} (${d.address})\n`);
     return undefined;
   }
   if (devices.length > 1) {

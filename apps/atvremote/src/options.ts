@@ -9,6 +9,10 @@ import {
   parseProtocol,
   parseProtocols,
   readCredentials,
+  readStorageChoice,
+  STORAGE_HELP,
+  STORAGE_OPTIONS,
+  type StorageChoice,
   UsageError,
 } from "@atv/cli";
 import type { Protocol } from "@atv/interface";
@@ -37,11 +41,13 @@ export interface RemoteOptions {
   verbose: boolean;
   debug: boolean;
   mdnsDebug: boolean;
+  storage: StorageChoice;
 }
 
 const PASSWORD_PROTOCOLS = ["airplay", "raop"] as const;
 
-export const USAGE = `usage: atvremote [-h] [--version] [-i ID] [-n NAME] [--address ADDRESS]
+export const USAGE = `usage: atvremote [-h] [--storage {file,none}] [--storage-filename STORAGE_FILENAME]
+                 [--version] [-i ID] [-n NAME] [--address ADDRESS]
                  [--protocol PROTOCOL] [--port PORT] [-t TIMEOUT] [-s SCAN_HOSTS]
                  [--scan-protocols SCAN_PROTOCOLS] [--mdns-port PORT] [-m]
                  [--service-properties PROPERTIES] [-p PIN] [--remote-name NAME]
@@ -52,7 +58,7 @@ export const USAGE = `usage: atvremote [-h] [--version] [-i ID] [-n NAME] [--add
 export const HELP = `${USAGE}
 
 positional arguments:
-  command               commands, e.g. scan
+  command               commands, help, ...
 
 options:
   -h, --help            show this help message and exit
@@ -72,6 +78,8 @@ options:
   -m, --manual          use manual device details
   --service-properties PROPERTIES
                         manual MDNS properties
+
+${STORAGE_HELP}
 
 pairing:
   --remote-name NAME    remote pairing name (default: atv)
@@ -108,6 +116,7 @@ const OPTIONS: OptionSpecs = {
   verbose: { type: "boolean", short: "v" },
   debug: { type: "boolean" },
   "mdns-debug": { type: "boolean" },
+  ...STORAGE_OPTIONS,
   ...CREDENTIAL_OPTIONS,
   ...Object.fromEntries(PASSWORD_PROTOCOLS.map((p) => [`${p}-password`, { type: "string" }])),
 };
@@ -142,7 +151,11 @@ export function parseRemoteOptions(argv: readonly string[]): RemoteOptions {
     scanProtocols: cmd.value("scan-protocols", parseProtocols),
     mdnsPort: cmd.value("mdns-port", (v) => parseIntInRange("--mdns-port", v, 1, 65536)),
     manual: cmd.flag("manual"),
-    pin: cmd.text("pin"),
+    // A number, as pyatv's type check takes it; kept as typed, so a PIN's leading zeros stay.
+    pin: cmd.value("pin", (v) => {
+      parseIntInRange("-p/--pin", v, 0, 9999);
+      return v.trim();
+    }),
     remoteName: cmd.text("remote-name") ?? "atv",
     serviceProperties: cmd.text("service-properties"),
     credentials: readCredentials(cmd),
@@ -150,5 +163,6 @@ export function parseRemoteOptions(argv: readonly string[]): RemoteOptions {
     verbose: cmd.flag("verbose"),
     debug: cmd.flag("debug"),
     mdnsDebug: cmd.flag("mdns-debug"),
+    storage: readStorageChoice(cmd),
   };
 }

@@ -1,6 +1,9 @@
 import { waitForLine } from "@atv/cli";
 import { type FacadeAppleTV, NotSupportedError, playingStr } from "@atv/core";
 
+/** Resolves when the user asks to stop (Enter), or when `signal` aborts (Ctrl-C). */
+export type StopWait = (signal: AbortSignal) => Promise<void>;
+
 /**
  * pyatv's atvremote `push_updates`: prints what is playing each time it changes, each
  * followed by a line of dashes, until Enter, the end of input or Ctrl-C.
@@ -8,7 +11,7 @@ import { type FacadeAppleTV, NotSupportedError, playingStr } from "@atv/core";
 export async function pushUpdatesCommand(
   atv: FacadeAppleTV,
   write: (text: string) => void,
-  input: NodeJS.ReadStream = process.stdin,
+  waitForStop: StopWait = (signal) => waitForLine(process.stdin, signal),
 ): Promise<number> {
   atv.pushUpdater.listener = {
     playstatusUpdate: (_, playing) => write(`${playingStr(playing)}\n${"-".repeat(20)}\n`),
@@ -26,7 +29,7 @@ export async function pushUpdatesCommand(
   const onInterrupt = () => interrupted.abort();
   process.once("SIGINT", onInterrupt);
   try {
-    await waitForLine(input, interrupted.signal);
+    await waitForStop(interrupted.signal);
   } finally {
     process.off("SIGINT", onInterrupt);
     atv.pushUpdater.stop();

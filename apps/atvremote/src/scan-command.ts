@@ -1,5 +1,5 @@
 import { streamLogger } from "@atv/cli";
-import { type AppleTV, type ScanOptions, scan } from "@atv/core";
+import { type AppleTV, type ScanOptions, type Storage, scan } from "@atv/core";
 import type { RemoteOptions } from "./options.js";
 
 export function scanOptions(options: RemoteOptions): ScanOptions {
@@ -12,8 +12,8 @@ export function scanOptions(options: RemoteOptions): ScanOptions {
   };
 }
 
-export async function scanCommand(options: RemoteOptions): Promise<number> {
-  const devices = await scan({ ...scanOptions(options), identifier: options.id });
+export async function scanCommand(options: RemoteOptions, storage: Storage): Promise<number> {
+  const devices = await scan({ ...scanOptions(options), identifier: options.id, storage });
   process.stdout.write(formatScanResults(devices));
   return 0;
 }

@@ -9,6 +9,10 @@ import {
   parseProtocol,
   parseProtocols,
   readCredentials,
+  readStorageChoice,
+  STORAGE_HELP,
+  STORAGE_OPTIONS,
+  type StorageChoice,
   UsageError,
 } from "@atv/cli";
 import type { Protocol } from "@atv/interface";
@@ -27,9 +31,11 @@ export interface ScriptOptions {
   mdnsPort: number | undefined;
   debug: boolean;
   credentials: Map<Protocol, string>;
+  storage: StorageChoice;
 }
 
-export const USAGE = `usage: atvscript [-h] [--version] [-i ID] [--protocol PROTOCOL] [-s SCAN_HOSTS]
+export const USAGE = `usage: atvscript [-h] [--storage {file,none}] [--storage-filename STORAGE_FILENAME]
+                 [--version] [-i ID] [--protocol PROTOCOL] [-s SCAN_HOSTS]
                  [--scan-protocols SCAN_PROTOCOLS] [-t TIMEOUT] [--mdns-port PORT]
                  [--output OUTPUT] [--debug] [--PROTOCOL-credentials CREDENTIALS]
                  command`;
@@ -54,6 +60,8 @@ options:
   --output OUTPUT       output format (values: json) (default: json)
   --debug               save debug log to atvscript.log
 
+${STORAGE_HELP}
+
 credentials:
 ${CREDENTIALS_HELP}
 `;
@@ -69,6 +77,7 @@ const OPTIONS: OptionSpecs = {
   "mdns-port": { type: "string" },
   output: { type: "string" },
   debug: { type: "boolean" },
+  ...STORAGE_OPTIONS,
   ...CREDENTIAL_OPTIONS,
 };
 
@@ -100,5 +109,6 @@ export function parseScriptOptions(argv: readonly string[]): ScriptOptions {
     mdnsPort: cmd.value("mdns-port", (v) => parseIntInRange("--mdns-port", v, 1, 65536)),
     debug: cmd.flag("debug"),
     credentials: readCredentials(cmd),
+    storage: readStorageChoice(cmd),
   };
 }

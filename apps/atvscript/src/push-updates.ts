@@ -1,6 +1,7 @@
 import { scriptOutput, waitForLine } from "@atv/cli";
 import {
   type App,
+  type ConnectDeviceOptions,
   type FacadeAppleTV,
   KeyboardFocusState,
   NotSupportedError,
@@ -16,21 +17,43 @@ type Line = Record<string, unknown>;
  * pyatv's atvscript `push_updates`: prints the power state, the output devices, then a
  * `playing` line per update, and a line when the connection is lost or closed; returns
  * the "finished" line on Enter, at the end of input or once the connection ended.
+ *
+ * Unlike pyatv, it reconnects by default (`reconnect`; false for pyatv's behaviour): a
+ * lost connection prints pyatv's line, `{"result": "failure", ..., "connection": "lost"}`;
+ * when the device is back, `{"result": "success", ..., "connection": "reconnected"}`
+ * follows, then the power state and output devices again and the updates. If
+ * reconnection gives up, "finished" follows the "lost" line, as without reconnection.
  */
 export async function pushUpdates(
   atv: FacadeAppleTV,
   print: (line: Line) => void,
   input: NodeJS.ReadStream = process.stdin,
+  reconnect: ConnectDeviceOptions["reconnect"] = true,
 ): Promise<Line> {
   const ended = new AbortController();
+  // True from a loss until the device is back: one "lost" line per loss.
+  let away = false;
+  const printLost = (error: Error) =>
+    print(scriptOutput({ success: false, exception: error, values: { connection: "lost" } }));
+  atv.reconnect = reconnect ?? false;
   atv.listener = {
     connectionLost: (error) => {
-      print(scriptOutput({ success: false, exception: error, values: { connection: "lost" } }));
+      if (!away) printLost(error);
       ended.abort();
     },
     connectionClosed: () => {
       print(scriptOutput({ success: true, values: { connection: "closed" } }));
       ended.abort();
+    },
+    reconnecting: (_attempt, _delayMs, error) => {
+      if (away) return;
+      away = true;
+      printLost(error);
+    },
+    reconnected: () => {
+      away = false;
+      print(scriptOutput({ success: true, values: { connection: "reconnected" } }));
+      printState();
     },
   };
   atv.pushUpdater.listener = {
@@ -41,7 +64,9 @@ export async function pushUpdates(
       // A connection that ends also ends its updates; pyatv's push updater is not told
       // of that, so only the "connection" line is printed for it. Both come in one turn.
       setImmediate(() => {
-        if (!ended.signal.aborted) print(scriptOutput({ success: false, exception: error }));
+        if (!ended.signal.aborted && !away) {
+          print(scriptOutput({ success: false, exception: error }));
+        }
       });
     },
   };
@@ -83,12 +108,15 @@ export async function pushUpdates(
       ),
     outputdevicesUpdate: (_, devices) => printDevices(devices),
   };
-  try {
-    atv.pushUpdater.start();
+  function printState(): void {
     print(
       scriptOutput({ success: true, values: { power_state: lowerName(PowerState, powerOf(atv)) } }),
     );
     printDevices(outputDevicesOf(atv));
+  }
+  try {
+    atv.pushUpdater.start();
+    printState();
     await waitForLine(input, ended.signal);
   } finally {
     // pyatv never prints the "closed" of its own close(): it exits before hearing it.

@@ -1,8 +1,10 @@
 import { appendFileSync } from "node:fs";
 import {
   isRemoteControlCommand,
+  openStorage,
   parseCommandCall,
   protocolName,
+  pythonJson,
   runRemoteControlCommand,
   scriptOutput,
   streamLogger,
@@ -14,6 +16,7 @@ import {
   enumName,
   type Logger,
   OperatingSystem,
+  type Storage,
   scan,
 } from "@atv/core";
 import { isScriptDeviceCommand, runScriptDeviceCommand } from "./device-commands.js";
@@ -23,12 +26,18 @@ import { pushUpdates } from "./push-updates.js";
 
 /**
  * Runs one command and prints one JSON line for it, as pyatv's atvscript does; failures
- * are printed as a "failure" line too (exit code 0), so scripts only parse JSON.
+ * are printed as a "failure" line too (exit code 0), so scripts only parse JSON. The
+ * storage gives credentials of paired devices and keeps settings, as pyatv's.
  */
 export async function runCommand(options: ScriptOptions): Promise<number> {
   let result: Record<string, unknown>;
   try {
-    result = await dispatch(options);
+    const { storage } = await openStorage(options.storage);
+    try {
+      result = await dispatch(options, storage);
+    } finally {
+      await storage.save();
+    }
   } catch (error) {
     result = scriptOutput({ success: false, exception: error });
   }
@@ -36,12 +45,16 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
   return 0;
 }
 
+/** One line as pyatv prints it (json.dumps), so scripts matching its text keep working. */
 function printLine(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  process.stdout.write(`${pythonJson(line)}\n`);
 }
 
-async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>> {
-  if (options.command === "scan") return scanDevices(options);
+async function dispatch(
+  options: ScriptOptions,
+  storage: Storage,
+): Promise<Record<string, unknown>> {
+  if (options.command === "scan") return scanDevices(options, storage);
   const call = parseCommandCall(options.command ?? "");
   const command = call.name;
   const isPlaying = command === "playing";
@@ -53,13 +66,14 @@ async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>
   const [device] = await scan({
     ...scanOptions(options, options.id),
     protocol: options.scanProtocols ?? options.protocol,
+    storage,
   });
   if (!device) return scriptOutput({ success: false, error: "device_not_found" });
   for (const [protocol, credentials] of options.credentials) {
     const service = device.getService(protocol);
     if (service) service.credentials = credentials;
   }
-  const atv = await connect(device);
+  const atv = await connect(device, { storage });
   try {
     if (isPlaying) {
       const playing = await atv.metadata.playing();
@@ -76,8 +90,11 @@ async function dispatch(options: ScriptOptions): Promise<Record<string, unknown>
   }
 }
 
-async function scanDevices(options: ScriptOptions): Promise<Record<string, unknown>> {
-  const devices = await scan(scanOptions(options, undefined));
+async function scanDevices(
+  options: ScriptOptions,
+  storage: Storage,
+): Promise<Record<string, unknown>> {
+  const devices = await scan({ ...scanOptions(options, undefined), storage });
   return scriptOutput({ success: true, values: { devices: devices.map(deviceJson) } });
 }
 

@@ -20,6 +20,10 @@ describe("atvscript", () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
+    // json.dumps' separators, which scripts matching pyatv's lines depend on.
+    expect(lines[0]).toMatch(
+      /^\{"result": "success", "datetime": "[^"]+", "devices": \[\{"name": /,
+    );
     const out = JSON.parse(lines[0] ?? "");
     expect(Object.keys(out)).toEqual(["result", "datetime", "devices"]);
     expect(out.result).toBe("success");

@@ -1,6 +1,9 @@
+import { PassThrough } from "node:stream";
+import { type ConnectDeviceOptions, connect, Protocol, scan } from "@atv/core";
 import { FakeAppleTV } from "@atv/core/fake";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../../../scripts/cli-test-support.js";
+import { pushUpdates } from "../src/push-updates.js";
 
 type Line = Record<string, unknown>;
 
@@ -112,23 +115,34 @@ describe("atvscript push_updates", () => {
     expect(lines.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
   });
 
-  it("prints connection lost when the device goes away, then finishes by itself", async () => {
-    const doomed = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
-    doomed.mrp?.useCases.exampleVideo();
+  it("prints lost, then reconnected, then updates again when the device restarts", async () => {
+    const first = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+    first.mrp?.useCases.exampleVideo();
     const script = startScript([
       "-s",
       "127.0.0.1",
       "--mdns-port",
-      String(doomed.mdnsPort),
+      String(first.mdnsPort),
       "push_updates",
     ]);
+    let again: FakeAppleTV | undefined;
     try {
       await script.lineWhere((line) => line.title === "dummy");
+      const ports = Object.fromEntries(first.services.map((s) => [s.protocol, s.port]));
+      await first.close();
+      again = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0, ports });
+      again.mrp?.useCases.exampleMusic();
+      const lost = script.lines.findIndex((line) => line.connection === "lost");
+      await script.lineWhere((line) => line.title === "music", Math.max(lost, 0));
+      script.child.stdin.write("\n");
+      expect(await script.exit).toBe(0);
     } finally {
-      await doomed.close();
+      await first.close();
+      await again?.close();
     }
-    expect(await script.exit).toBe(0);
-    const [lost, finished, ...extra] = script.lines.slice(3);
+    const lines = script.lines;
+    const from = lines.findIndex((line) => line.connection === "lost");
+    const [lost, reconnected, power, devices] = lines.slice(from);
     expect(lost).toEqual({
       ...ENVELOPE,
       result: "failure",
@@ -136,8 +150,62 @@ describe("atvscript push_updates", () => {
       stacktrace: expect.any(String),
       connection: "lost",
     });
+    expect(reconnected).toEqual({ ...ENVELOPE, connection: "reconnected" });
+    expect(power).toEqual({ ...ENVELOPE, power_state: "on" });
+    expect(devices).toMatchObject({ output_devices: [{ name: again?.name }] });
+    const after = lines.slice(from + 4);
+    expect(after.filter((line) => line.result === "failure")).toEqual([]);
+    expect(after.map((line) => line.title).filter(Boolean)).toContain("music");
+    expect(after.at(-1)).toEqual({ ...ENVELOPE, push_updates: "finished" });
+  });
+});
+
+/** pushUpdates() itself on a connected fake, with its lines and an input to end it. */
+async function runInProcess(fake: FakeAppleTV, reconnect: ConnectDeviceOptions["reconnect"]) {
+  const [config] = await scan({ hosts: ["127.0.0.1"], mdnsPort: fake.mdnsPort, timeout: 5000 });
+  if (config === undefined) throw new Error("the fake was not found");
+  const atv = await connect(config, { protocols: [Protocol.MRP], timeout: 2000 });
+  const lines: Line[] = [];
+  const input = new PassThrough();
+  const finished = pushUpdates(
+    atv,
+    (line) => lines.push(line),
+    input as unknown as NodeJS.ReadStream,
+    reconnect,
+  );
+  return { atv, lines, input, finished };
+}
+
+describe("push_updates when the device goes away for good", () => {
+  const LOST = {
+    ...ENVELOPE,
+    result: "failure",
+    exception: expect.any(String),
+    stacktrace: expect.any(String),
+    connection: "lost",
+  };
+
+  it("prints connection lost once and finishes by itself without reconnect (pyatv)", async () => {
+    const doomed = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+    doomed.mrp?.useCases.exampleVideo();
+    const run = await runInProcess(doomed, false);
+    await expect.poll(() => run.lines.some((line) => line.title === "dummy")).toBe(true);
+    await doomed.close();
+    const finished = await run.finished;
+    await run.atv.close();
     expect(finished).toEqual({ ...ENVELOPE, push_updates: "finished" });
-    expect(extra).toEqual([]);
-    script.child.stdin.end();
+    expect(run.lines.slice(3)).toEqual([LOST]);
+  });
+
+  it("prints connection lost once, then finishes when reconnection gives up", async () => {
+    const doomed = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+    doomed.mrp?.useCases.exampleVideo();
+    const run = await runInProcess(doomed, { initialDelay: 5, maxDelay: 10, maxAttempts: 3 });
+    await expect.poll(() => run.lines.some((line) => line.title === "dummy")).toBe(true);
+    await doomed.close();
+    const finished = await run.finished;
+    await run.atv.close();
+    expect(finished).toEqual({ ...ENVELOPE, push_updates: "finished" });
+    expect(run.lines.slice(3)).toEqual([LOST]);
   });
 });

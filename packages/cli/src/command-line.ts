@@ -14,17 +14,45 @@ export interface CommandLine {
   value<T>(name: string, parse: (text: string) => T): T | undefined;
 }
 
-/** Parses `argv` strictly against `specs`; unknown options become a UsageError. */
+/**
+ * Parses `argv` against `specs`. What argparse refuses becomes a UsageError worded as
+ * argparse words it ("unrecognized arguments: --x", "argument -n/--name: expected one
+ * argument"), so scripts and users see pyatv's messages.
+ */
 export function parseCommandLine(
   argv: readonly string[],
   specs: OptionSpecs,
   { allowPositionals = true } = {},
 ): CommandLine {
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: [...argv], options: specs, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  // Non-strict parsing yields every token, so each refusal is decided here, from the
+  // tokens, rather than from the wording of node's own errors.
+  const parsed = parseArgs({
+    args: [...argv],
+    options: specs,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const unrecognized: string[] = [];
+  for (const token of parsed.tokens) {
+    if (token.kind === "positional") {
+      if (!allowPositionals) unrecognized.push(token.value);
+      continue;
+    }
+    if (token.kind !== "option") continue;
+    const spec = specs[token.name];
+    if (spec === undefined) {
+      unrecognized.push(token.rawName);
+    } else if (spec.type === "string" && token.value === undefined) {
+      throw new UsageError(`argument ${optionLabel(token.name, spec)}: expected one argument`);
+    } else if (spec.type === "boolean" && token.inlineValue) {
+      throw new UsageError(
+        `argument ${optionLabel(token.name, spec)}: ignored explicit argument '${token.value}'`,
+      );
+    }
+  }
+  if (unrecognized.length > 0) {
+    throw new UsageError(`unrecognized arguments: ${unrecognized.join(" ")}`);
   }
   const text = (name: string) => {
     const value = parsed.values[name];
@@ -39,4 +67,9 @@ export function parseCommandLine(
       return raw === undefined ? undefined : parse(raw);
     },
   };
+}
+
+/** argparse's name for an option in errors: "-n/--name", or "--port". */
+export function optionLabel(name: string, spec: { short?: string }): string {
+  return spec.short ? `-${spec.short}/--${name}` : `--${name}`;
 }

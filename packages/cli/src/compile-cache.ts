@@ -3,7 +3,7 @@
 // for this; Node 20 has not). Compiling the apps' bundle costs ~35 ms per run on the
 // machines we measure; with the cache it is well under one.
 
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -110,14 +110,54 @@ function writeCache(path: string, script: Script): void {
   }
 }
 
+/** What an app's launcher knows from the command line before the bundle runs. */
+export interface LaunchPlan {
+  /** Text that answers the command line (an app's --help): printed, and the bundle never read. */
+  answer?: string | undefined;
+  /**
+   * The cache variant; default compileCacheVariant(argv). Apps name the command here: V8
+   * caches only the functions the run that wrote the cache compiled, so a cache written by
+   * `scan` leaves a later `playing` compiling its connect path at every start (~7 ms).
+   */
+  variant?: string | undefined;
+}
+
 /**
- * What an app's bin runs: its bundle, cached per variant of the command line.
- * ATV_COMPILE_CACHE_DEBUG=1 prints what happened to the cache on standard error.
+ * What an app's bin runs: its bundle, cached per variant of the command line, unless `plan`
+ * answers the command line itself (reading, deserialising and initialising the bundle costs
+ * about what Node's own start does). ATV_COMPILE_CACHE_DEBUG=1 prints what happened to the
+ * cache on standard error.
  */
-export function launchBundle(file: string, env: NodeJS.ProcessEnv = process.env): void {
-  const use = runWithCompileCache(file, {
-    env,
-    variant: compileCacheVariant(process.argv.slice(2)),
-  });
+export function launchBundle(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  plan: LaunchPlan = {},
+): void {
+  if (plan.answer !== undefined) {
+    writeStandardOutput(plan.answer);
+    return;
+  }
+  const variant = plan.variant ?? compileCacheVariant(process.argv.slice(2));
+  const use = runWithCompileCache(file, { env, variant: cacheSafe(variant) });
   if (env.ATV_COMPILE_CACHE_DEBUG === "1") process.stderr.write(`atv compile cache: ${use}\n`);
+}
+
+/** A variant as part of a file name: command names are short words, anything else is cut. */
+function cacheSafe(variant: string): string {
+  return variant.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
+}
+
+/**
+ * Writes to file descriptor 1 directly: creating process.stdout (a stream, and for a pipe
+ * a socket) would cost more than the rest of a --help. Whatever the descriptor refuses
+ * (EAGAIN on a non-blocking pipe, say) goes through process.stdout after all.
+ */
+function writeStandardOutput(text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
+  }
 }

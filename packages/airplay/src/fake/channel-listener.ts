@@ -47,6 +47,11 @@ export class ChannelListener {
     return typeof address === "object" && address !== null ? address.port : 0;
   }
 
+  /** Whether it still waits for its client. */
+  get open(): boolean {
+    return !this.#closed;
+  }
+
   /** Stops listening; a connection already taken stays open. */
   close(): void {
     if (this.#closed) return;

@@ -62,6 +62,11 @@ export type FakeAirPlayActivity =
   | { readonly event: "teardown" };
 
 const REMOTE_CONTROL_STREAM = 130;
+/**
+ * Channels a connection may have open at once: a client that keeps sending SETUP gets
+ * no more listening sockets than a session uses (an event and a data channel) and some.
+ */
+const MAX_OPEN_CHANNELS = 4;
 
 export class FakeControlConnection {
   readonly #socket: Socket;
@@ -238,6 +243,10 @@ export class FakeControlConnection {
   }
 
   async #setup(secret: SharedSecret, body: Uint8Array): Promise<OutgoingResponse> {
+    this.#listeners.splice(0, this.#listeners.length, ...this.#listeners.filter((l) => l.open));
+    if (this.#listeners.length >= MAX_OPEN_CHANNELS) {
+      return { status: 453, reason: "Not Enough Bandwidth" };
+    }
     let setup: PlistValue;
     try {
       setup = decodePlist(body);

@@ -7,7 +7,6 @@ import { createServer, type Server, type Socket } from "node:net";
 import { type Logger, silentLogger, tcpListen } from "@atv/interface";
 import type { MrpTransport } from "@atv/mrp";
 import type { PlistInput } from "@atv/plist";
-import { AirPlayPairingServer } from "../auth/server.js";
 import {
   type FakeAirPlayActivity,
   FakeControlConnection,
@@ -19,9 +18,12 @@ import {
   type FakePlaybackOptions,
   PLAYBACK_PATHS,
 } from "./playback.js";
+import { type FakeAirPlayPairing, FakeAirPlayPairingServer } from "./recorded-pairings.js";
 
 /** Close a client connection that sends nothing for this long: a stalled peer. */
 export const IDLE_TIMEOUT = 60_000;
+/** How many clients may be connected at once. */
+export const MAX_CONNECTIONS = 32;
 
 export interface FakeAirPlayDeviceOptions {
   /** Address to listen on; default 127.0.0.1. */
@@ -34,6 +36,8 @@ export interface FakeAirPlayDeviceOptions {
   seed?: Uint8Array;
   /** The PIN the device "shows" when a client pairs; default "1111". */
   pin?: string;
+  /** Clients paired in an earlier run. */
+  pairings?: readonly FakeAirPlayPairing[];
   /** Speak legacy pairing (/pair-setup-pin) too; default true. */
   legacyPairing?: boolean;
   /** Serves MRP over the tunnel's data stream (a fake MRP device); no tunnel without it. */
@@ -44,6 +48,8 @@ export interface FakeAirPlayDeviceOptions {
   info?: PlistInput;
   /** Milliseconds of silence after which a client is dropped; default 60 s. */
   idleTimeout?: number;
+  /** Most clients connected at once; default 32. More are refused. */
+  maxConnections?: number;
   logger?: Logger;
 }
 
@@ -52,7 +58,8 @@ export type FakeAirPlayEvent =
   | ({ readonly kind: "playback" } & FakePlaybackEvent);
 
 export class FakeAirPlayDevice {
-  readonly pairing: AirPlayPairingServer;
+  /** Its pairing endpoints; `pairing.pairings` lists and watches the paired clients. */
+  readonly pairing: FakeAirPlayPairingServer;
   readonly playback: FakePlayback | undefined;
   readonly #server: Server;
   readonly #connections: Set<FakeControlConnection>;
@@ -60,7 +67,7 @@ export class FakeAirPlayDevice {
 
   private constructor(
     server: Server,
-    pairing: AirPlayPairingServer,
+    pairing: FakeAirPlayPairingServer,
     playback: FakePlayback | undefined,
     connections: Set<FakeControlConnection>,
     listeners: Set<(event: FakeAirPlayEvent) => void>,
@@ -76,12 +83,13 @@ export class FakeAirPlayDevice {
     const logger = options.logger ?? silentLogger;
     const address = options.address ?? "127.0.0.1";
     const seed = options.seed ?? randomBytes(32);
-    const pairing = new AirPlayPairingServer({
+    const pairing = new FakeAirPlayPairingServer({
       identifier: options.identifier ?? randomUUID(),
       seed,
       pin: options.pin ?? "1111",
       legacy: options.legacyPairing ?? true,
     });
+    for (const paired of options.pairings ?? []) pairing.pairings.restore(paired);
     const playback =
       options.playback === false ? undefined : new FakePlayback({ logger, ...options.playback });
     const listeners = new Set<(event: FakeAirPlayEvent) => void>();
@@ -109,6 +117,7 @@ export class FakeAirPlayDevice {
       connections.add(connection);
       socket.once("close", () => connections.delete(connection));
     });
+    server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
     server.on("error", (error) => logger.debug("fake airplay: server error: %s", error.message));
     await tcpListen(server, address, options.port ?? 0);
     return new FakeAirPlayDevice(server, pairing, playback, connections, listeners);

@@ -7,6 +7,9 @@ import { type Logger, silentLogger } from "@atv/interface";
 import { encodePlist } from "@atv/plist";
 import { encodeRequest, HttpResponseParser } from "../http/codec.js";
 
+/** The most answers remembered: a client answering forever must not grow the fake. */
+export const MAX_ANSWERS = 1000;
+
 export class FakeEventChannel {
   readonly #socket: Socket;
   readonly #cipher: HapFrameCipher;
@@ -14,7 +17,7 @@ export class FakeEventChannel {
   readonly #logger: Logger;
   #cseq = 0;
   #closed = false;
-  /** Statuses of the client's answers, in order. */
+  /** Statuses of the client's answers, in order; the last MAX_ANSWERS. */
   readonly answers: number[] = [];
 
   constructor(socket: Socket, keys: SessionKeys, logger: Logger = silentLogger) {
@@ -59,6 +62,7 @@ export class FakeEventChannel {
       const plain = this.#cipher.decrypt(chunk);
       for (const response of this.#parser.push(plain)) {
         this.answers.push(response.status);
+        if (this.answers.length > MAX_ANSWERS) this.answers.shift();
         if (response.status !== 200) {
           this.#logger.debug("fake airplay: event answered %d, closing", response.status);
           this.close();

@@ -18,6 +18,7 @@ export {
   type FakeAirPlayDeviceOptions,
   type FakeAirPlayEvent,
   IDLE_TIMEOUT,
+  MAX_CONNECTIONS,
 } from "./device.js";
 export {
   FakePlayback,
@@ -26,3 +27,8 @@ export {
   type FakePlaybackStatus,
   type FakePlayRequest,
 } from "./playback.js";
+export {
+  type FakeAirPlayPairing,
+  FakeAirPlayPairingServer,
+  RecordedPairingStore,
+} from "./recorded-pairings.js";

@@ -205,12 +205,12 @@ export class FakeCompanionRequests {
         return failure(`Application ${bundleId} is not installed`);
       }
       this.#state.activeApp = bundleId;
-      this.#state.launched.push(bundleId);
+      this.#state.recordLaunch(bundleId);
       this.#state.record({ kind: "launch_app", bundleId });
       return { content: {} };
     }
     if (typeof url === "string") {
-      this.#state.openedUrls.push(url);
+      this.#state.recordOpenedUrl(url);
       this.#state.record({ kind: "open_url", url });
       return { content: {} };
     }
@@ -265,8 +265,9 @@ export class FakeCompanionRequests {
       return { content: {} };
     }
     if (command === MCC_SKIP_BY) {
-      if (real(field(content, "_skpS")) === undefined) return failure("Missing _skpS");
-      this.#state.record({ kind: "media_control", name: "skip" });
+      const seconds = real(field(content, "_skpS"));
+      if (seconds === undefined) return failure("Missing _skpS");
+      this.#state.record({ kind: "media_control", name: "skip", seconds });
       return { content: {} };
     }
     const name = command === undefined ? undefined : MEDIA_COMMANDS.get(Number(command));

@@ -29,7 +29,7 @@ export type FakeCompanionEvent =
   | { kind: "open_url"; url: string }
   | { kind: "switch_account"; accountId: string }
   | { kind: "button"; name: string; state: FakeButtonState }
-  | { kind: "media_control"; name: string }
+  | { kind: "media_control"; name: string; seconds?: number }
   | { kind: "volume"; level: number }
   | { kind: "touch"; touch: FakeTouch }
   | { kind: "power"; on: boolean }
@@ -79,7 +79,7 @@ export class FakeCompanionState {
   /** User accounts, identifier → name. */
   readonly userAccounts = new Map<string, string>(Object.entries(FAKE_USER_ACCOUNTS));
   activeAccount: string | undefined = Object.keys(FAKE_USER_ACCOUNTS)[0];
-  /** Bundle identifiers launched, in order. */
+  /** Bundle identifiers launched, in order; the last FAKE_MAX_RECORDED, as `openedUrls`. */
   readonly launched: string[] = [];
   /** URLs opened, in order. */
   readonly openedUrls: string[] = [];
@@ -110,6 +110,7 @@ export class FakeCompanionState {
   readonly #textInputClients = new Map<FakeCompanionConnectionHandle, Uint8Array | undefined>();
   readonly #paired = new Map<string, PairedClient>();
   readonly #listeners = new Set<EventListener>();
+  readonly #pairingListeners = new Set<() => void>();
   readonly #connections = new Set<FakeCompanionConnectionHandle>();
 
   get systemStatus(): SystemStatus {
@@ -139,6 +140,13 @@ export class FakeCompanionState {
   setVolume(level: number): void {
     this.volume = Math.min(Math.max(level, 0), 100);
     this.#emit({ kind: "volume", level: this.volume });
+    this.broadcastMediaControlFlags();
+  }
+
+  /** Changes the media controls offered; interested clients hear of a change (`_iMC`). */
+  setMediaControlFlags(flags: number): void {
+    if (flags === this.mediaControlFlags) return;
+    this.mediaControlFlags = flags;
     this.broadcastMediaControlFlags();
   }
 
@@ -222,6 +230,18 @@ export class FakeCompanionState {
   addPairedClient(client: PairedClient): void {
     this.#paired.set(key(client.identifier), client);
     this.hasPaired = true;
+    for (const listener of [...this.#pairingListeners]) listener();
+  }
+
+  /** The paired clients, with their long-term keys (to keep them across restarts). */
+  get pairings(): readonly PairedClient[] {
+    return [...this.#paired.values()];
+  }
+
+  /** Calls `listener` after each new pairing; returns the unsubscribe. */
+  onPairingsChanged(listener: () => void): () => void {
+    this.#pairingListeners.add(listener);
+    return () => this.#pairingListeners.delete(listener);
   }
 
   clientPublicKey(identifier: Uint8Array): Uint8Array | undefined {
@@ -250,6 +270,14 @@ export class FakeCompanionState {
   removeConnection(connection: FakeCompanionConnectionHandle): void {
     this.#connections.delete(connection);
     this.#textInputClients.delete(connection);
+  }
+
+  recordLaunch(bundleId: string): void {
+    pushBounded(this.launched, bundleId);
+  }
+
+  recordOpenedUrl(url: string): void {
+    pushBounded(this.openedUrls, url);
   }
 
   /** Records a touch, keeping the last FAKE_MAX_RECORDED. */

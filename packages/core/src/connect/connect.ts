@@ -9,9 +9,12 @@ import {
   type Protocol,
   type ProtocolPlugin,
   type ProtocolSession,
+  type Storage,
 } from "@atv/interface";
 import { BUILT_IN_PROTOCOLS, selectProtocols } from "../protocols.js";
+import { withStoredSettings } from "../storage/apply.js";
 import { FacadeAppleTV } from "./facade-apple-tv.js";
+import type { ReconnectOptions } from "./reconnect-policy.js";
 import { PROTOCOL_PRIORITY } from "./relayer.js";
 
 export interface ConnectDeviceOptions {
@@ -28,6 +31,16 @@ export interface ConnectDeviceOptions {
   mrpTunnel?: MrpTunnel;
   /** How this client presents itself to the device; pyatv's defaults otherwise. */
   info?: InfoSettings;
+  /**
+   * Settings of known devices: this device's credentials and passwords go onto a copy of
+   * `config`, and its `info` and AirPlay `mrpTunnel` apply unless given above (pyatv).
+   */
+  storage?: Storage;
+  /**
+   * Reconnect after a lost connection (default false: lost is lost, as pyatv): the same
+   * set-up again, with growing waits; the device object and its listeners stay.
+   */
+  reconnect?: boolean | ReconnectOptions;
 }
 
 /**
@@ -44,11 +57,20 @@ export async function connect(
   options.signal?.throwIfAborted();
   if (config.services.length === 0) throw new NoServiceError("no service to connect to");
   if (config.identifier === undefined) throw new DeviceIdMissingError("no device identifier");
+  if (options.storage !== undefined) {
+    const { storage, ...rest } = options;
+    const stored = await withStoredSettings(config, storage, rest);
+    return connect(stored.config, stored.options);
+  }
 
   const plugins = selectProtocols(options.protocols, options.plugins ?? BUILT_IN_PROTOCOLS)
     .filter((plugin) => plugin.connect !== undefined)
     .sort((a, b) => PROTOCOL_PRIORITY.indexOf(a.protocol) - PROTOCOL_PRIORITY.indexOf(b.protocol));
-  const device = new FacadeAppleTV(config, options.listener);
+  const device = new FacadeAppleTV(config, options.listener, {
+    reconnect: options.reconnect ?? false,
+    reopen: (listener, signal) =>
+      connect(config, { ...options, reconnect: false, listener, signal }),
+  });
   const forward: DeviceListener = {
     connectionLost: (error) => device.connectionLost(error),
     connectionClosed: () => {},

@@ -7,13 +7,7 @@ import {
 } from "@atv/companion/fake";
 import { dmapAnnouncements } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol, tcpListen } from "@atv/interface";
-import {
-  FakeMrpDevice,
-  type FakeMrpEvent,
-  mrpAnnouncement,
-  solidPng,
-  TINY_JPEG,
-} from "@atv/mrp/fake";
+import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
 import { raopAnnouncement } from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
@@ -24,21 +18,21 @@ import {
 } from "@atv/zeroconf";
 import { BUILT_IN_PROTOCOLS } from "../protocols.js";
 import { DeviceBuilder } from "../scan/device-builder.js";
+import { demoSteps } from "./demo-cycle.js";
+import { type FakePairings, PairingsFile } from "./pairings-file.js";
 import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
 import { ProtocolLink } from "./protocol-link.js";
-
-// The demo video's artwork, a small blue frame, made when first shown.
-let videoArtwork: Uint8Array | undefined;
-function demoVideoArtwork(): Uint8Array {
-  videoArtwork ??= solidPng(64, 36, [40, 80, 200]);
-  return videoArtwork;
-}
 
 export interface FakeAppleTVOptions {
   /** Address to serve and announce on (default 127.0.0.1). */
   address?: string;
   /** mDNS port to answer on (default 5353; 0 picks a free port, see `mdnsPort`). */
   mdnsPort?: number;
+  /**
+   * A fixed port for a protocol's server (default 0: any free port), so a fake started
+   * again comes back where clients last found it.
+   */
+  ports?: Partial<Record<Protocol, number>>;
   /** Device name (default: the profile's). */
   name?: string;
   /** PIN the device asks for when pairing (default "1111"). */
@@ -53,6 +47,14 @@ export interface FakeAppleTVOptions {
    * answers unicast queries only and joins no group).
    */
   multicast?: boolean;
+  /**
+   * A file where the fake keeps the clients paired with it (MRP, Companion, AirPlay), read
+   * at start and written on each pairing, so saved credentials work after a restart.
+   * Default: none, the pairings last as long as the fake.
+   */
+  stateFile?: string;
+  /** Milliseconds of client silence before a protocol's server hangs up (default 60 s). */
+  idleTimeout?: number;
   logger?: Logger;
 }
 
@@ -105,6 +107,9 @@ interface ServeContext {
   /** The MRP device: served on its own port, through AirPlay's tunnel, or both. */
   readonly mrp: FakeMrpDevice | undefined;
   readonly playDuration: number | undefined;
+  readonly idleTimeout: number | undefined;
+  /** The port asked for `protocol`'s server (0: any). */
+  port(protocol: Protocol): number;
 }
 
 /** Each protocol of the fake: how a real device announces it, and what serves it. */
@@ -124,15 +129,17 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.DMAP,
     announce: (id, port) => dmapAnnouncements(id, port),
-    serve: ({ address }) => acceptingListener(address),
+    serve: ({ address, port }) => acceptingListener(address, port(Protocol.DMAP)),
   },
   {
     protocol: Protocol.AirPlay,
     announce: (id, port) => [airplayAnnouncement(id, port)],
-    serve: ({ identity, address, pin, mrp, logger, playDuration }) =>
+    serve: ({ identity, address, port, pin, mrp, logger, playDuration, idleTimeout }) =>
       airplayServer(
         FakeAirPlayDevice.start({
           address,
+          ...(idleTimeout ? { idleTimeout } : {}),
+          port: port(Protocol.AirPlay),
           ...(playDuration ? { playback: { duration: playDuration } } : {}),
           identifier: identity.airplayPairingIdentity,
           seed: Buffer.from(identity.seed, "hex"),
@@ -145,10 +152,12 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.Companion,
     announce: (id, port) => listOf(companionAnnouncement(id, port)),
-    serve: ({ identity, address, pin, logger }) =>
+    serve: ({ identity, address, port, pin, logger, idleTimeout }) =>
       companionServer(
         FakeCompanionDevice.start({
           address,
+          ...(idleTimeout ? { idleTimeout } : {}),
+          port: port(Protocol.Companion),
           identifier: identity.systemPairingIdentity,
           seed: Buffer.from(identity.seed, "hex"),
           pin,
@@ -161,7 +170,7 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.RAOP,
     announce: (id, port) => [raopAnnouncement(id, port)],
-    serve: ({ address }) => acceptingListener(address),
+    serve: ({ address, port }) => acceptingListener(address, port(Protocol.RAOP)),
   },
 ];
 
@@ -181,6 +190,8 @@ export class FakeAppleTV {
   readonly #services: FakeServiceInfo[];
   readonly #link: ProtocolLink;
   readonly #cycles = new Set<() => void>();
+  readonly #unsubscribes: Array<() => void> = [];
+  #pairingsFile: PairingsFile | undefined;
   #closed = false;
 
   private constructor(
@@ -213,34 +224,39 @@ export class FakeAppleTV {
     });
 
     const pin = options.pin ?? "1111";
-    // tvOS devices have MRP: on a port of its own up to tvOS 14, only through AirPlay's
-    // tunnel later. The same MRP device serves both ways.
-    const mrp =
-      profile === "atv3"
-        ? undefined
-        : await FakeMrpDevice.start({
-            address,
-            name: identity.name,
-            uniqueIdentifier: identity.mrpIdentifier,
-            buildNumber: identity.buildNumber,
-            model: identity.model,
-            seed: Buffer.from(identity.seed, "hex"),
-            pin,
-            requirePairing: options.requirePairing ?? false,
-            ...(options.logger ? { logger: options.logger } : {}),
-          });
-    const context: ServeContext = {
-      identity,
-      address,
-      pin,
-      requirePairing: options.requirePairing ?? false,
-      logger: options.logger,
-      mrp,
-      playDuration: options.playDuration,
-    };
+    const port = (protocol: Protocol): number => options.ports?.[protocol] ?? 0;
     const servers: RunningServer[] = [];
     const services: FakeServiceInfo[] = [];
     try {
+      // tvOS devices have MRP: on a port of its own up to tvOS 14, only through AirPlay's
+      // tunnel later. The same MRP device serves both ways.
+      const mrp =
+        profile === "atv3"
+          ? undefined
+          : await FakeMrpDevice.start({
+              address,
+              port: port(Protocol.MRP),
+              name: identity.name,
+              uniqueIdentifier: identity.mrpIdentifier,
+              buildNumber: identity.buildNumber,
+              model: identity.model,
+              seed: Buffer.from(identity.seed, "hex"),
+              pin,
+              requirePairing: options.requirePairing ?? false,
+              ...(options.idleTimeout ? { idleTimeout: options.idleTimeout } : {}),
+              ...(options.logger ? { logger: options.logger } : {}),
+            });
+      const context: ServeContext = {
+        identity,
+        address,
+        pin,
+        requirePairing: options.requirePairing ?? false,
+        logger: options.logger,
+        mrp,
+        playDuration: options.playDuration,
+        idleTimeout: options.idleTimeout,
+        port,
+      };
       if (mrp) servers.push({ protocol: Protocol.MRP, server: mrp });
       for (const fake of PROTOCOL_FAKES) {
         // Ask with port 0 first: does this device offer the protocol at all?
@@ -278,7 +294,46 @@ export class FakeAppleTV {
       await Promise.all([responder.close(), ...servers.map((s) => s.server.close())]);
       throw error;
     }
-    return new FakeAppleTV({ identity, address, profile, pin }, responder, servers, services);
+    const fake = new FakeAppleTV({ identity, address, profile, pin }, responder, servers, services);
+    if (options.stateFile !== undefined) {
+      try {
+        await fake.#keepPairings(
+          new PairingsFile(options.stateFile, (error) =>
+            options.logger?.debug("fake: cannot save pairings: %o", error),
+          ),
+        );
+      } catch (error) {
+        await fake.close();
+        throw error;
+      }
+    }
+    return fake;
+  }
+
+  /** Restores the pairings kept in `file`, then writes them there as they change. */
+  async #keepPairings(file: PairingsFile): Promise<void> {
+    const kept = await file.read();
+    const mrp = this.mrp?.state;
+    const companion = this.companion?.state;
+    const airplay = this.airplay?.pairing.pairings;
+    for (const client of kept.mrp) mrp?.addPairedClient(client);
+    for (const client of kept.companion) companion?.addPairedClient(client);
+    for (const pairing of kept.airplay) airplay?.restore(pairing);
+    const snapshot = (): FakePairings => ({
+      // What this profile does not serve is kept as it was read.
+      mrp: mrp?.pairings ?? kept.mrp,
+      companion: companion?.pairings ?? kept.companion,
+      airplay: airplay?.entries ?? kept.airplay,
+    });
+    const save = () => file.save(snapshot);
+    this.#unsubscribes.push(
+      ...[
+        mrp?.onPairingsChanged(save),
+        companion?.onPairingsChanged(save),
+        airplay?.onChange(save),
+      ].filter((unsubscribe) => unsubscribe !== undefined),
+    );
+    this.#pairingsFile = file;
   }
 
   get name(): string {
@@ -291,7 +346,8 @@ export class FakeAppleTV {
       server.onEvent
         ? [
             server.onEvent((event) => {
-              if (event.kind === "power" && this.#link.following) return;
+              if ((event.kind === "power" || event.kind === "volume") && this.#link.following)
+                return;
               listener({ protocol, ...event });
             }),
           ]
@@ -330,30 +386,17 @@ export class FakeAppleTV {
   }
 
   /**
-   * Plays pyatv's demo loop (its fake_device.py): the example video now, then every
-   * `intervalMs` the next of example music, nothing playing, the video again. The video
-   * comes with PNG artwork and the song with JPEG artwork, so clients can save either.
-   * With `static`, the video stays. Returns a stop function; `close()` stops it too. The
-   * timer never keeps the process alive.
+   * Plays the demo loop (as pyatv's fake_device.py loops through its examples): a film
+   * in the TV app now, then every `intervalMs` the next of an album in the Music app,
+   * nothing playing, the film again. The film comes with PNG artwork and the songs with
+   * JPEG artwork, so clients can save either. What plays obeys transport commands. With
+   * `static`, the film stays. Returns a stop function; `close()` stops it too. The timer
+   * never keeps the process alive.
    */
   startNowPlayingCycle(intervalMs = 3000, options: { static?: boolean } = {}): () => void {
     const useCases = this.mrp?.useCases;
     if (useCases === undefined) return () => {};
-    const steps = [
-      () =>
-        useCases.exampleVideo({
-          artwork: demoVideoArtwork(),
-          artworkMimeType: "image/png",
-          artworkIdentifier: "atvfake-video",
-        }),
-      () =>
-        useCases.exampleMusic({
-          artwork: TINY_JPEG,
-          artworkMimeType: "image/jpeg",
-          artworkIdentifier: "atvfake-music",
-        }),
-      () => useCases.nothingPlaying(),
-    ];
+    const steps = demoSteps(useCases);
     let next = 0;
     const step = () => {
       steps[next]?.();
@@ -419,7 +462,12 @@ export class FakeAppleTV {
     this.#closed = true;
     for (const stop of [...this.#cycles]) stop();
     this.#link.close();
-    await Promise.all([this.#responder.close(), ...this.#servers.map((s) => s.server.close())]);
+    for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
+    await Promise.all([
+      this.#responder.close(),
+      ...this.#servers.map((s) => s.server.close()),
+      this.#pairingsFile?.flushed(),
+    ]);
   }
 }
 
@@ -486,9 +534,9 @@ async function companionServer(
 }
 
 /** A listener that accepts connections and closes them, for protocols not served yet. */
-async function acceptingListener(address: string): Promise<ProtocolServer> {
+async function acceptingListener(address: string, wanted: number): Promise<ProtocolServer> {
   const server = createServer((socket) => socket.destroy());
-  const port = await tcpListen(server, address);
+  const port = await tcpListen(server, address, wanted);
   return {
     port,
     close: () => new Promise<void>((done) => server.close(() => done())),

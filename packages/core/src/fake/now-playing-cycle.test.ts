@@ -4,6 +4,7 @@ import { type Playing, Protocol } from "@atv/interface";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect } from "../connect/connect.js";
 import { scan } from "../scan/scan.js";
+import { demoTracks, demoVideo } from "./demo-cycle.js";
 import { FakeAppleTV } from "./fake-apple-tv.js";
 
 let fake: FakeAppleTV;
@@ -18,8 +19,8 @@ afterAll(async () => {
 
 /** Which of the loop's states an update shows. */
 function stateOf(playing: Playing): string {
-  if (playing.title === "dummy") return "video";
-  if (playing.title === "music") return "music";
+  if (playing.title === demoVideo().title) return "video";
+  if (playing.title === demoTracks()[0]?.title) return "music";
   if (playing.title === undefined) return "nothing";
   return `other: ${playing.title}`;
 }

@@ -1,7 +1,16 @@
 // The fake is one device: what a client does over Companion, MRP sees, and back. Each
 // side is watched through its own client, as a user of either protocol would.
 
-import { type AppleTV, type Power, PowerState, Protocol } from "@atv/interface";
+import { MediaControlFlags } from "@atv/companion";
+import {
+  type AppleTV,
+  DeviceState,
+  FeatureName,
+  FeatureState,
+  type Power,
+  PowerState,
+  Protocol,
+} from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "../connect/connect.js";
 import type { FacadeAppleTV } from "../connect/facade-apple-tv.js";
@@ -113,5 +122,35 @@ describe("a FakeAppleTV is one device across its protocols", () => {
     await companionOff;
     expect(companion.power.powerState).toBe(PowerState.Off);
     expect(fake.companion?.state.poweredOn).toBe(false);
+  });
+
+  it("plays when told over MRP, and Companion offers Pause instead of Play", async () => {
+    const { fake, device } = await pairedFake("tvos14", [Protocol.Companion, Protocol.MRP]);
+    const companion = await connected(device, [Protocol.Companion]);
+    const mrp = await connected(device, [Protocol.MRP]);
+    const flags = () => fake.companion?.state.mediaControlFlags ?? 0;
+    expect(flags() & MediaControlFlags.Play).toBe(MediaControlFlags.Play);
+    expect(companion.features.getFeature(FeatureName.Play).state).toBe(FeatureState.Available);
+
+    await mrp.remoteControl.play();
+    expect((await mrp.metadata.playing()).deviceState).toBe(DeviceState.Playing);
+    expect(flags() & (MediaControlFlags.Play | MediaControlFlags.Pause)).toBe(
+      MediaControlFlags.Pause,
+    );
+
+    // Over Companion the same player pauses.
+    await companion.remoteControl.pause();
+    expect(fake.mrp?.state.nowPlaying.activeState?.playbackRate).toBe(0);
+  });
+
+  it("has one volume: set over either protocol, both report it", async () => {
+    const { fake, device } = await pairedFake("tvos14", [Protocol.Companion, Protocol.MRP]);
+    expect(fake.companion?.state.volume).toBe(50);
+    const companion = await connected(device, [Protocol.Companion]);
+    const mrp = await connected(device, [Protocol.MRP]);
+    await mrp.audio.setVolume(30);
+    expect(fake.companion?.state.volume).toBe(30);
+    await companion.audio.setVolume(20);
+    expect(fake.mrp?.state.volume).toBeCloseTo(0.2);
   });
 });

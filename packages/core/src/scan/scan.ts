@@ -1,6 +1,13 @@
-import type { AppleTV, Protocol, ProtocolScanPlugin, ZeroconfService } from "@atv/interface";
+import type {
+  AppleTV,
+  Protocol,
+  ProtocolScanPlugin,
+  Storage,
+  ZeroconfService,
+} from "@atv/interface";
 import { type LocalInterface, type Logger, multicastBrowse, unicastScan } from "@atv/zeroconf";
 import { BUILT_IN_PROTOCOLS, selectProtocols } from "../protocols.js";
+import { applySettings } from "../storage/apply.js";
 import { DeviceBuilder } from "./device-builder.js";
 
 export interface ScanOptions {
@@ -25,6 +32,11 @@ export interface ScanOptions {
   /** Overrides the protocol plugins to scan with (default: every built-in protocol). */
   plugins?: readonly ProtocolScanPlugin[];
   logger?: Logger;
+  /**
+   * Settings of known devices: each device found gets its stored credentials and
+   * passwords, and a device not stored yet is added (pyatv's scan with storage).
+   */
+  storage?: Storage;
 }
 
 export const DEFAULT_SCAN_TIMEOUT = 5000;
@@ -64,10 +76,16 @@ export async function scan(options: ScanOptions = {}): Promise<AppleTV[]> {
         });
 
   for (const response of responses) builder.add(response);
-  return builder
+  const devices = builder
     .build()
     .filter((device) => device.ready)
     .filter((device) => !wanted || device.allIdentifiers.some((id) => wanted.has(id)));
+  if (options.storage) {
+    for (const device of devices) {
+      applySettings(device, await options.storage.getSettings(device, { signal: options.signal }));
+    }
+  }
+  return devices;
 }
 
 /** The identifier a Zeroconf service carries, according to the plugin of its type. */

@@ -1,12 +1,25 @@
 import type { Service } from "../service.js";
 import type { AbortOptions } from "./common.js";
 
-/** Told about the connection to a device (pyatv's DeviceListener). */
+/**
+ * Told about the connection to a device (pyatv's DeviceListener). Exactly one of
+ * connectionLost() and connectionClosed() is told, once, when the device object is done.
+ */
 export interface DeviceListener {
-  /** The connection was lost unexpectedly. */
+  /**
+   * The connection was lost unexpectedly and is gone for good: at once without
+   * reconnection (as pyatv), or once reconnection gave up.
+   */
   connectionLost(error: Error): void;
   /** The connection was closed on purpose. */
   connectionClosed(): void;
+  /**
+   * The connection was lost and reconnection will try again after `delayMs`; `attempt`
+   * counts from 1 for each loss. `error` is why: the loss, then each failed attempt.
+   */
+  reconnecting?(attempt: number, delayMs: number, error: Error): void;
+  /** Connected again after a loss, with the same listeners on every part. */
+  reconnected?(): void;
 }
 
 /**

@@ -10,6 +10,7 @@ import { sendCommandMessage } from "../protobuf/messages.js";
 import { MrpProtocol } from "../protocol.js";
 import { useFakeMrpDevice } from "../testing/fake-device.js";
 import { FakeMrpDevice } from "./device.js";
+import { FAKE_MAX_RECORDED } from "./state.js";
 
 const fake = useFakeMrpDevice({ name: "TV", uniqueIdentifier: "FAKE-TEST" });
 
@@ -28,6 +29,31 @@ function closedBy(socket: Socket): Promise<void> {
 }
 
 describe("FakeMrpDevice", () => {
+  it("drops a client that announces a frame and stalls, once idle for idleTimeout", async () => {
+    const idle = await FakeMrpDevice.start({
+      name: "TV",
+      uniqueIdentifier: "FAKE-IDLE",
+      idleTimeout: 50,
+    });
+    try {
+      const socket = netConnect({ host: "127.0.0.1", port: idle.port });
+      socket.on("error", () => {});
+      socket.once("connect", () => socket.write(encodeVarint(1000)));
+      await closedBy(socket);
+      expect(idle.state.connectionCount).toBe(0);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it("keeps the last FAKE_MAX_RECORDED commands", () => {
+    const state = fake.device.state;
+    for (let i = 0; i < FAKE_MAX_RECORDED + 5; i++) state.recordCommand(`c${i}`);
+    expect(state.commands).toHaveLength(FAKE_MAX_RECORDED);
+    expect(state.lastCommand?.name).toBe(`c${FAKE_MAX_RECORDED + 4}`);
+    expect(state.events.length).toBeLessThanOrEqual(FAKE_MAX_RECORDED);
+  });
+
   it("hangs up on garbage bytes", async () => {
     const socket = await rawSocket();
     socket.write(Buffer.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));

@@ -11,6 +11,11 @@ import { FakeMrpConnection, type FakeMrpDeviceConfig } from "./service.js";
 import { type FakeMrpEvent, FakeMrpState } from "./state.js";
 import { FakeMrpUseCases } from "./use-cases.js";
 
+/** How long a silent client is kept (ms). */
+export const FAKE_IDLE_TIMEOUT = 60_000;
+/** How many clients may be connected at once. */
+export const FAKE_MAX_CONNECTIONS = 32;
+
 export interface FakeMrpDeviceOptions {
   /** Address to listen on; default 127.0.0.1. */
   address?: string;
@@ -35,6 +40,13 @@ export interface FakeMrpDeviceOptions {
   requirePairing?: boolean;
   /** Window in ms for a second tap to make a double tap; default 300. */
   doubleTapWindow?: number;
+  /**
+   * Milliseconds of client silence before the device hangs up; default 60 000 (twice the
+   * clients' heartbeat interval, so only a stalled peer is dropped).
+   */
+  idleTimeout?: number;
+  /** Most clients connected over TCP at once; default 32. More are refused. */
+  maxConnections?: number;
   logger?: Logger;
 }
 
@@ -80,13 +92,19 @@ export class FakeMrpDevice {
     if (config.seed.length !== 32) throw new RangeError("the device seed must be 32 bytes");
     const state = new FakeMrpState(logger, options.uniqueIdentifier);
     const connections = new Set<FakeMrpConnection>();
+    const idleTimeout = options.idleTimeout ?? FAKE_IDLE_TIMEOUT;
     const server = createServer((socket: Socket) => {
       socket.setNoDelay(true);
       const transport = new StreamTransport(socket, { logger, peerName: "client" });
       const connection = new FakeMrpConnection(transport, state, config);
       connections.add(connection);
+      socket.setTimeout(idleTimeout, () => {
+        logger.debug("fake mrp: client idle, hanging up");
+        connection.close();
+      });
       socket.once("close", () => connections.delete(connection));
     });
+    server.maxConnections = options.maxConnections ?? FAKE_MAX_CONNECTIONS;
     server.on("error", (error) => logger.debug("fake mrp: server error: %s", error.message));
     const port = await tcpListen(server, options.address ?? "127.0.0.1", options.port ?? 0);
     return new FakeMrpDevice(server, state, port, connections, config);

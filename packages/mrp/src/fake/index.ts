@@ -7,7 +7,12 @@ export {
   TINY_JPEG_SIZE,
 } from "./artwork-images.js";
 export { DOUBLE_TAP_WINDOW, HOLD_THRESHOLD } from "./button-tracker.js";
-export { FakeMrpDevice, type FakeMrpDeviceOptions } from "./device.js";
+export {
+  FAKE_IDLE_TIMEOUT,
+  FAKE_MAX_CONNECTIONS,
+  FakeMrpDevice,
+  type FakeMrpDeviceOptions,
+} from "./device.js";
 export {
   exampleMusicState,
   exampleVideoState,
@@ -20,8 +25,20 @@ export {
   playbackQueueResponseMessage,
   setStateMessage,
 } from "./now-playing.js";
+export {
+  applyCommand,
+  DEFAULT_SKIP_INTERVAL,
+  type FakePlayQueue,
+  hasItem,
+  isPlaying,
+  type PlayerOutcome,
+  positionAt,
+  supportedCommandsOf,
+} from "./player.js";
 export { FakeMrpConnection, type FakeMrpDeviceConfig } from "./service.js";
 export {
+  FAKE_MAX_OUTPUT_DEVICES,
+  FAKE_MAX_RECORDED,
   type FakeButtonAction,
   type FakeCommandFailure,
   type FakeMrpButton,

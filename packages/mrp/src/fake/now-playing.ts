@@ -13,6 +13,7 @@ import {
 } from "../protobuf/generated/enums.js";
 import { createMessage } from "../protobuf/messages.js";
 import type { CommandInfo, ContentItemMetadata, ProtocolMessage } from "../protobuf/types.js";
+import { type FakePlayQueue, supportedCommandsOf } from "./player.js";
 
 /** The player every fake app plays on (as the device's default player). */
 export const FAKE_PLAYER_ID = "MediaRemote-DefaultPlayer";
@@ -36,8 +37,10 @@ export interface FakePlayingState {
   genre?: string;
   /** Seconds. */
   totalTime?: number;
-  /** Seconds, at the moment the state is sent. */
+  /** Seconds, as of `positionAt`; it runs on while playing. */
   position?: number;
+  /** When `position` was true, in ms since the epoch; default: when the state was set. */
+  positionAt?: number;
   seriesName?: string;
   seasonNumber?: number;
   episodeNumber?: number;
@@ -47,7 +50,10 @@ export interface FakePlayingState {
   identifier?: string;
   repeat?: RepeatMode;
   shuffle?: ShuffleMode;
-  /** Commands the player lists as supported (besides repeat and shuffle). */
+  /**
+   * Commands the player lists as supported (besides repeat and shuffle); default those it
+   * obeys given its state.
+   */
   supportedCommands?: Command[];
   /** The app's display name. */
   appName?: string;
@@ -67,6 +73,8 @@ export interface FakePlayingState {
 /** The player state of every app on the fake, and which app is now playing. */
 export class FakeNowPlaying {
   readonly #apps = new Map<string, FakePlayingState>();
+  readonly #queues = new Map<string, FakePlayQueue>();
+  readonly #listeners = new Set<() => void>();
   #active: string | undefined;
   #known = false;
 
@@ -75,21 +83,56 @@ export class FakeNowPlaying {
     return this.#active;
   }
 
+  /** What the app now playing plays, if anything. */
+  get activeState(): FakePlayingState | undefined {
+    return this.#active === undefined ? undefined : this.#apps.get(this.#active);
+  }
+
   /** What `bundleId` plays, if it was told. */
   stateOf(bundleId: string): FakePlayingState | undefined {
     return this.#apps.get(bundleId);
   }
 
-  /** Records what `bundleId` plays; returns the SET_STATE that says so. */
+  /**
+   * Records what `bundleId` plays; returns the SET_STATE that says so. A position given
+   * without its moment is as of now.
+   */
   setState(bundleId: string, state: FakePlayingState): ProtocolMessage {
-    this.#apps.set(bundleId, state);
-    return setStateMessage(bundleId, state);
+    const stamped =
+      state.position !== undefined && state.positionAt === undefined
+        ? { ...state, positionAt: Date.now() }
+        : state;
+    this.#apps.set(bundleId, stamped);
+    this.#changed();
+    return setStateMessage(bundleId, stamped);
+  }
+
+  /** Calls `listener` after each change of what is playing; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** The queue `bundleId` plays through with next and previous, if it has one. */
+  queueOf(bundleId: string): FakePlayQueue | undefined {
+    return this.#queues.get(bundleId);
+  }
+
+  /** Gives `bundleId` a queue (or takes it away); its state is not changed here. */
+  setQueue(bundleId: string, queue: FakePlayQueue | undefined): void {
+    if (queue === undefined) this.#queues.delete(bundleId);
+    else this.#queues.set(bundleId, queue);
   }
 
   /** Makes `bundleId` (or nobody) the app now playing; returns the message that says so. */
   setActive(bundleId: string | undefined, displayName?: string): ProtocolMessage {
     this.#active = bundleId;
     this.#known = true;
+    this.#changed();
     return nowPlayingClientMessage(bundleId, displayName ?? this.stateOf(bundleId ?? "")?.appName);
   }
 
@@ -110,7 +153,8 @@ export class FakeNowPlaying {
 /** A SET_STATE for `bundleId`'s default player, its queue holding one item. */
 export function setStateMessage(bundleId: string, state: FakePlayingState): ProtocolMessage {
   const message = createMessage(MessageType.SET_STATE_MESSAGE);
-  const commands: CommandInfo[] = (state.supportedCommands ?? []).map((command) => ({
+  const listed = state.supportedCommands ?? supportedCommandsOf(state);
+  const commands: CommandInfo[] = listed.map((command) => ({
     command,
     enabled: true,
   }));
@@ -196,8 +240,8 @@ export function playbackQueueResponseMessage(
 
 function itemMetadata(state: FakePlayingState): ContentItemMetadata {
   const metadata: ContentItemMetadata = {
-    // The elapsed time is as of now, so a playing item's position runs on from here.
-    elapsedTimeTimestamp: Date.now() / 1000 - COCOA_EPOCH,
+    // The elapsed time is as of this moment; a playing item's position runs on from it.
+    elapsedTimeTimestamp: (state.positionAt ?? Date.now()) / 1000 - COCOA_EPOCH,
   };
   const set = <K extends keyof ContentItemMetadata>(key: K, value: ContentItemMetadata[K]) => {
     if (value !== undefined) metadata[key] = value;

@@ -391,13 +391,16 @@ export class FakeMrpConnection {
     }
     const options = message.sendCommandMessage?.options ?? undefined;
     this.#state.recordCommand(name, options);
+    // The new state goes out before the result, so a client that awaited the command
+    // already sees what it did.
+    this.#state.followCommand(name, options);
     // A test may have dropped the connection on hearing the command: no answer then.
     if (!this.#closed) this.send(commandResultMessage(identifier));
   }
 
   /** Artwork is asked for so: the answer carries the active app's artwork, if any. */
   #playbackQueueRequest(message: ProtocolMessage): void {
-    this.#state.playbackQueueRequests.push(message.playbackQueueRequestMessage ?? {});
+    this.#state.recordPlaybackQueueRequest(message.playbackQueueRequestMessage ?? {});
     const nowPlaying = this.#state.nowPlaying;
     const app = nowPlaying.activeApp;
     const state = app === undefined ? undefined : nowPlaying.stateOf(app);

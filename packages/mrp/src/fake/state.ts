@@ -15,6 +15,7 @@ import type {
   ProtocolMessage,
 } from "../protobuf/types.js";
 import { FakeNowPlaying } from "./now-playing.js";
+import { applyCommand } from "./player.js";
 import {
   type FakeVolumeControl,
   volumeCapabilitiesDidChangeMessage,
@@ -70,7 +71,13 @@ export interface FakeMrpConnectionHandle {
 
 type EventListener = (event: FakeMrpEvent) => void;
 
+/** The most entries each history keeps: the oldest go first, so a long run stays small. */
+export const FAKE_MAX_RECORDED = 1000;
+/** The most output devices (and volumes of other devices) a client can make it hold. */
+export const FAKE_MAX_OUTPUT_DEVICES = 64;
+
 export class FakeMrpState {
+  /** Commands received, in order; the last FAKE_MAX_RECORDED, as the other histories. */
   readonly commands: FakeMrpCommand[] = [];
   readonly buttons: FakeMrpButton[] = [];
   /**
@@ -108,6 +115,7 @@ export class FakeMrpState {
   readonly #paired = new Map<string, PairedClient>();
   readonly #verified = new Set<string>();
   readonly #listeners = new Set<EventListener>();
+  readonly #pairingListeners = new Set<() => void>();
   readonly #connections = new Set<FakeMrpConnectionHandle>();
   readonly #logger: Logger | undefined;
   #commandFailures: FakeCommandFailure[] = [];
@@ -135,7 +143,15 @@ export class FakeMrpState {
     }
     const own = outputDeviceUid === this.volumeUid || outputDeviceUid === this.deviceUid;
     if (own) this.volume = volume;
-    else this.outputDeviceVolumes.set(outputDeviceUid, volume);
+    else if (
+      this.outputDeviceVolumes.has(outputDeviceUid) ||
+      this.outputDeviceVolumes.size < FAKE_MAX_OUTPUT_DEVICES
+    ) {
+      this.outputDeviceVolumes.set(outputDeviceUid, volume);
+    } else {
+      this.#logger?.debug("fake mrp: too many output devices, volume ignored");
+      return false;
+    }
     const level = Math.round(volume * 1000) / 10;
     this.#tell(
       own ? { kind: "volume", level } : { kind: "volume", level, outputDevice: outputDeviceUid },
@@ -176,6 +192,7 @@ export class FakeMrpState {
         this.outputDevices = [...new Set(uids)];
         break;
     }
+    this.outputDevices.splice(FAKE_MAX_OUTPUT_DEVICES);
     this.broadcastDeviceInfo();
   }
 
@@ -233,11 +250,28 @@ export class FakeMrpState {
   /** Remembers a client as paired (done by pair-setup; tests may add one directly). */
   addPairedClient(client: PairedClient): void {
     this.#paired.set(hexOf(client.identifier), client);
+    this.#pairingsChanged();
   }
 
   /** Forgets every paired client (the user removed them on the device). */
   forgetPairedClients(): void {
     this.#paired.clear();
+    this.#pairingsChanged();
+  }
+
+  /** The paired clients, with their long-term keys (to keep them across restarts). */
+  get pairings(): readonly PairedClient[] {
+    return [...this.#paired.values()];
+  }
+
+  /** Calls `listener` after each change of the paired clients; returns the unsubscribe. */
+  onPairingsChanged(listener: () => void): () => void {
+    this.#pairingListeners.add(listener);
+    return () => this.#pairingListeners.delete(listener);
+  }
+
+  #pairingsChanged(): void {
+    for (const listener of [...this.#pairingListeners]) listener();
   }
 
   /** The long-term public key of a paired client, or undefined if it is unknown. */
@@ -249,6 +283,11 @@ export class FakeMrpState {
   onEvent(listener: EventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** @internal The service records an artwork request. */
+  recordPlaybackQueueRequest(request: PlaybackQueueRequestMessage): void {
+    pushBounded(this.playbackQueueRequests, request);
   }
 
   /** @internal The service records a verified client. */
@@ -269,18 +308,35 @@ export class FakeMrpState {
 
   /** @internal */
   recordCommand(name: string, options?: CommandOptions): void {
-    this.commands.push(options === undefined ? { name } : { name, options });
+    pushBounded(this.commands, options === undefined ? { name } : { name, options });
     this.#emit({ kind: "command", name });
   }
 
   /** @internal */
   recordButton(name: string, action: FakeButtonAction): void {
-    this.buttons.push({ name, action });
+    pushBounded(this.buttons, { name, action });
     this.#emit({ kind: "button", name, action });
   }
 
+  /**
+   * The app now playing obeys a transport command: its state changes and the clients
+   * hear of it. A command that changes nothing sends nothing.
+   */
+  followCommand(name: string, options?: CommandOptions): void {
+    const bundleId = this.nowPlaying.activeApp;
+    const current = bundleId === undefined ? undefined : this.nowPlaying.stateOf(bundleId);
+    if (bundleId === undefined || current === undefined) return;
+    const queue = this.nowPlaying.queueOf(bundleId);
+    const outcome = applyCommand(current, name, options, Date.now(), queue);
+    if (outcome === undefined) return;
+    if (queue !== undefined && outcome.index !== undefined) {
+      this.nowPlaying.setQueue(bundleId, { ...queue, index: outcome.index });
+    }
+    this.broadcast(this.nowPlaying.setState(bundleId, outcome.state));
+  }
+
   #emit(event: FakeMrpEvent): void {
-    this.events.push(event);
+    pushBounded(this.events, event);
     this.#tell(event);
   }
 
@@ -293,6 +349,11 @@ export class FakeMrpState {
       }
     }
   }
+}
+
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > FAKE_MAX_RECORDED) list.splice(0, list.length - FAKE_MAX_RECORDED);
 }
 
 function hexOf(bytes: Uint8Array): string {

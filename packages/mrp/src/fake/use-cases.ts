@@ -109,6 +109,17 @@ export class FakeMrpUseCases {
     this.#broadcast(nowPlaying.setActive(bundleId, state.appName));
   }
 
+  /**
+   * `bundleId` plays through `items` (next and previous move in them), from `index`, and
+   * becomes the app now playing.
+   */
+  playQueue(bundleId: string, items: readonly FakePlayingState[], index = 0): void {
+    const item = items[index];
+    if (item === undefined) throw new RangeError(`no item ${index} in a queue of ${items.length}`);
+    this.#state.nowPlaying.setQueue(bundleId, { items: [...items], index });
+    this.play(bundleId, item);
+  }
+
   /** Changes fields of what the app now playing plays (a new SET_STATE). */
   changeState(changes: FakePlayingState): void {
     const nowPlaying = this.#state.nowPlaying;

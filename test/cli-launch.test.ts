@@ -1,0 +1,69 @@
+// The CLIs' launcher answers a plain --help itself, without running the bundle (which
+// would cost as much as Node's own start); anything else still reaches the bundle, so a
+// bad command line is reported in one place. ATV_COMPILE_CACHE_DEBUG=1 makes every run of
+// the bundle say so on standard error, which tells the two paths apart.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type CliName, runCli } from "../scripts/cli-test-support.js";
+import { startFake } from "../scripts/fake-process.mjs";
+
+const env = { ATV_COMPILE_CACHE_DEBUG: "1", ATV_COMPILE_CACHE: "0" };
+
+describe.each<CliName>(["atvremote", "atvscript"])("%s launcher", (name) => {
+  it.each([["--help"], ["-h"], ["-s", "127.0.0.1", "--help"]])(
+    "answers %j without the bundle",
+    async (...args) => {
+      const help = await runCli(name, args, { env });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: ${name} `));
+      expect(help.stdout).toContain("--scan-hosts");
+      expect(help.stderr).toBe("");
+    },
+  );
+
+  it("leaves a bad command line with --help to the bundle, which reports it", async () => {
+    const bad = await runCli(name, ["--help", "--no-such-option"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("atv compile cache: off");
+    expect(bad.stderr).toContain("no-such-option");
+  });
+
+  it("runs --version in the bundle, where the build put the version", async () => {
+    const version = await runCli(name, ["--version"], { env });
+    expect(version.stdout).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+`));
+    expect(version.stderr).toBe("atv compile cache: off\n");
+  });
+});
+
+it("keeps one compile cache per command, so each caches the code it runs", async () => {
+  const fake = await startFake(["--profile", "tvos14"]);
+  const cacheDir = await mkdtemp(join(tmpdir(), "atv-launch-cache-"));
+  try {
+    const base = [
+      "--storage",
+      "none",
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.ready.mdns_port),
+    ];
+    const cacheEnv = { ATV_COMPILE_CACHE_DIR: cacheDir, ATV_COMPILE_CACHE_DEBUG: "1" };
+    const scan = await runCli("atvscript", [...base, "scan"], { env: cacheEnv });
+    expect(scan.stdout).toContain('"result": "success"');
+    expect(scan.stderr).toBe("atv compile cache: created\n");
+    // A cache written by scan would leave playing's connect path uncompiled: it gets its own.
+    const playing = await runCli("atvscript", [...base, "playing"], { env: cacheEnv });
+    expect(playing.stdout).toContain('"result": "success"');
+    expect(playing.stderr).toBe("atv compile cache: created\n");
+    const again = await runCli("atvscript", [...base, "playing"], { env: cacheEnv });
+    expect(again.stderr).toBe("atv compile cache: used\n");
+    const files = await readdir(cacheDir);
+    expect(files.filter((f) => f.includes("-run-scan-"))).toHaveLength(1);
+    expect(files.filter((f) => f.includes("-run-playing-"))).toHaveLength(1);
+  } finally {
+    await fake.stop();
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+});
