@@ -52,6 +52,17 @@ export const companionPlugin: ProtocolPlugin = {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.listener ? { listener: options.listener } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      // Storage's info about this client goes into _systemInfo, as pyatv's does.
+      ...(options.info
+        ? {
+            name: options.info.name,
+            info: {
+              model: options.info.model,
+              deviceId: options.info.deviceId,
+              ...(options.info.rpId ? { rpId: options.info.rpId } : {}),
+            },
+          }
+        : {}),
     });
     return companionSession(client);
   },

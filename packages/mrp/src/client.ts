@@ -42,6 +42,8 @@ export interface ConnectMrpOptions extends AbortOptions {
   logger?: Logger;
   /** The name the device lists this client under. */
   name?: string;
+  /** The OS build sent in DEVICE_INFO (pyatv's info.os_build). */
+  systemBuildVersion?: string;
   /** Milliseconds between heartbeats; default 30000. */
   heartbeatInterval?: number;
   /** Longest wait for a heartbeat's answer, in milliseconds; default 5000. */
@@ -129,6 +131,7 @@ export async function startMrpClient(
     protocol = new MrpProtocol(connection, {
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.name ? { name: options.name } : {}),
+      ...(options.systemBuildVersion ? { systemBuildVersion: options.systemBuildVersion } : {}),
       ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}),
       ...(options.heartbeatTimeout ? { heartbeatTimeout: options.heartbeatTimeout } : {}),
       onClosed: (error) => {

@@ -25,8 +25,11 @@ export const mrpPlugin: ProtocolPlugin = {
     service: Service,
     options: ConnectOptions = {},
   ): Promise<ProtocolSession> {
+    // What storage's info says of this client goes into DEVICE_INFO, as pyatv's does.
+    const { info, ...rest } = options;
     const client = await connectMrp({
-      ...options,
+      ...rest,
+      ...(info ? { name: info.name, systemBuildVersion: info.osBuild } : {}),
       host: device.address,
       port: service.port,
       ...(service.credentials ? { credentials: service.credentials } : {}),

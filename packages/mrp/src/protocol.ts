@@ -43,6 +43,8 @@ export interface MrpProtocolOptions {
   logger?: Logger;
   /** The name sent in our DEVICE_INFO; default "atv". */
   name?: string;
+  /** The OS build sent in our DEVICE_INFO (pyatv's info.os_build). */
+  systemBuildVersion?: string;
   /** Our identifier in DEVICE_INFO; the credentials' client id when connecting with them. */
   clientId?: string;
   /** Milliseconds between heartbeats; default 30000. */
@@ -150,6 +152,9 @@ export class MrpProtocol {
       deviceInfoMessage({
         name: this.#options.name ?? DEFAULT_CLIENT_NAME,
         uniqueIdentifier: this.#clientId,
+        ...(this.#options.systemBuildVersion
+          ? { systemBuildVersion: this.#options.systemBuildVersion }
+          : {}),
       }),
       options,
     );

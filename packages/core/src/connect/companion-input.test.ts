@@ -3,6 +3,7 @@
 
 import {
   type AppleTV,
+  DEFAULT_INFO_SETTINGS,
   FeatureName,
   FeatureState,
   KeyboardFocusState,
@@ -32,6 +33,34 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
+});
+
+describe("how the client presents itself", () => {
+  it("sends the info settings in Companion's _systemInfo and MRP's DEVICE_INFO", async () => {
+    const info = {
+      ...DEFAULT_INFO_SETTINGS,
+      name: "Kitchen remote",
+      model: "iPhone14,2",
+      deviceId: "AA:BB:CC:DD:EE:FF",
+      rpId: "0a1b2c3d4e5f",
+      osBuild: "21A329",
+    };
+    const atv = await connect(config, { protocols: [Protocol.Companion, Protocol.MRP], info });
+    try {
+      const sent = fake.companion?.state.clientSystemInfo;
+      const field = (key: string) => (sent instanceof Map ? sent.get(key) : undefined);
+      expect([field("name"), field("model"), field("_pubID"), field("_i")]).toEqual([
+        "Kitchen remote",
+        "iPhone14,2",
+        "AA:BB:CC:DD:EE:FF",
+        "0a1b2c3d4e5f",
+      ]);
+      expect(fake.mrp?.state.clientInfo?.name).toBe("Kitchen remote");
+      expect(fake.mrp?.state.clientInfo?.systemBuildVersion).toBe("21A329");
+    } finally {
+      await atv.close();
+    }
+  });
 });
 
 describe("Companion keyboard and touch through the facade", () => {
