@@ -4,58 +4,20 @@ import {
   CommandError,
   InputAction,
   OperationTimeoutError,
-  PlainProperties,
   PowerState,
   Protocol,
-  Service,
 } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { SystemStatus } from "../device-status.js";
-import { FakeCompanionDevice } from "../fake/device.js";
+import type { FakeCompanionDevice } from "../fake/device.js";
 import { FAKE_USER_ACCOUNTS } from "../fake/state.js";
 import { companionSession } from "../plugin.js";
-import { type CompanionClient, connectCompanion } from "./client.js";
-import { CompanionConnection } from "./connection.js";
-import { CompanionPairingHandler } from "./pairing-handler.js";
+import { closeFakeSessions, fakeSession } from "./fake-session.js";
 import { CompanionRemoteControl } from "./remote-control.js";
 
-let device: FakeCompanionDevice | undefined;
-let client: CompanionClient | undefined;
+afterEach(closeFakeSessions);
 
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-  await device?.close();
-  device = undefined;
-});
-
-async function connect(
-  options: { powerStateTimeout?: number } = {},
-): Promise<{ fake: FakeCompanionDevice; client: CompanionClient }> {
-  const fake = await FakeCompanionDevice.start({ identifier: "FAKE-COMPANION", pin: "1234" });
-  device = fake;
-  const service = new Service({
-    identifier: "FAKE",
-    protocol: Protocol.Companion,
-    port: fake.port,
-    properties: new PlainProperties(),
-  });
-  const handler = new CompanionPairingHandler({
-    service,
-    connect: (opts) => CompanionConnection.connect("127.0.0.1", fake.port, opts),
-  });
-  await handler.begin();
-  handler.pin(1234);
-  await handler.finish();
-  await handler.close();
-  client = await connectCompanion({
-    host: "127.0.0.1",
-    port: fake.port,
-    credentials: service.credentials ?? "",
-    ...options,
-  });
-  return { fake, client };
-}
+const connect = fakeSession;
 
 function buttons(fake: FakeCompanionDevice): string[] {
   return fake.state.events.flatMap((e) => (e.kind === "button" ? [`${e.name}:${e.state}`] : []));

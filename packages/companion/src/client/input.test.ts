@@ -5,54 +5,18 @@ import {
   FeatureState,
   InputAction,
   KeyboardFocusState,
-  PlainProperties,
-  Protocol,
   ProtocolError,
-  Service,
   TouchAction,
 } from "@atv/interface";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MediaControlFlags } from "../device-status.js";
-import { FakeCompanionDevice } from "../fake/device.js";
 import { companionSession } from "../plugin.js";
-import { type CompanionClient, connectCompanion } from "./client.js";
-import { CompanionConnection } from "./connection.js";
-import { CompanionPairingHandler } from "./pairing-handler.js";
+import type { CompanionClient } from "./client.js";
+import { closeFakeSessions, fakeSession } from "./fake-session.js";
 
-let device: FakeCompanionDevice | undefined;
-let client: CompanionClient | undefined;
+afterEach(closeFakeSessions);
 
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-  await device?.close();
-  device = undefined;
-});
-
-async function connect(): Promise<{ fake: FakeCompanionDevice; client: CompanionClient }> {
-  const fake = await FakeCompanionDevice.start({ identifier: "FAKE-COMPANION", pin: "1234" });
-  device = fake;
-  const service = new Service({
-    identifier: "FAKE",
-    protocol: Protocol.Companion,
-    port: fake.port,
-    properties: new PlainProperties(),
-  });
-  const handler = new CompanionPairingHandler({
-    service,
-    connect: (opts) => CompanionConnection.connect("127.0.0.1", fake.port, opts),
-  });
-  await handler.begin();
-  handler.pin(1234);
-  await handler.finish();
-  await handler.close();
-  client = await connectCompanion({
-    host: "127.0.0.1",
-    port: fake.port,
-    credentials: service.credentials ?? "",
-  });
-  return { fake, client };
-}
+const connect = fakeSession;
 
 /** `_hidT` and `_interest` are events: a request after them makes sure the device has them. */
 const roundTrip = (client: CompanionClient) => client.userAccounts.accountList();
