@@ -1,11 +1,14 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
 
-// See scripts/stream-buffers-shim.cjs.
+import { lazyModules } from "./scripts/lazy-modules";
+
+// See scripts/stream-buffers-shim.cjs and scripts/long-shim.cjs.
 const STREAM_BUFFERS_SHIM = fileURLToPath(
   new URL("./scripts/stream-buffers-shim.cjs", import.meta.url),
 );
+const LONG_SHIM = fileURLToPath(new URL("./scripts/long-shim.cjs", import.meta.url));
 
 /**
  * Build options for the command-line apps: the app as one CommonJS bundle with our
@@ -23,8 +26,11 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
     treeshake: true,
     minify: false,
     noExternal: [/.*/],
+    esbuildPlugins: [lazyModules()],
     esbuildOptions(options) {
-      options.alias = { ...options.alias, "stream-buffers": STREAM_BUFFERS_SHIM };
+      options.alias = { ...options.alias, "stream-buffers": STREAM_BUFFERS_SHIM, long: LONG_SHIM };
+      // See asciiOnly.
+      options.charset = "ascii";
     },
   };
   return [
@@ -35,6 +41,7 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
       clean: true,
       splitting: false,
       define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
+      onSuccess: async () => asciiOnly("dist/main.cjs"),
     },
     {
       ...shared,
@@ -44,4 +51,20 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
       splitting: false,
     },
   ];
+}
+
+/**
+ * Makes a bundle pure ASCII, which the launcher reads as Latin-1 (see @atv/cli's
+ * compile-cache.ts): V8 then holds it as a one-byte string, read ~2 ms faster and hashed
+ * faster than the UTF-16 one a single "→" makes of the whole megabyte. esbuild's ASCII
+ * charset escapes strings, regular expressions and names; what it leaves is in comments,
+ * where an escape changes nothing.
+ */
+function asciiOnly(file: string): void {
+  const text = readFileSync(file, "utf8");
+  const ascii = text.replace(
+    /[\u{80}-\u{10ffff}]/gu,
+    (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+  if (ascii !== text) writeFileSync(file, ascii);
 }

@@ -2,7 +2,8 @@
 // would cost as much as Node's own start); anything else still reaches the bundle, so a
 // bad command line is reported in one place. ATV_COMPILE_CACHE_DEBUG=1 makes every run of
 // the bundle say so on standard error, which tells the two paths apart.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { isAscii } from "node:buffer";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,5 +66,46 @@ it("keeps one compile cache per command, so each caches the code it runs", async
   } finally {
     await fake.stop();
     await rm(cacheDir, { recursive: true, force: true });
+  }
+});
+
+// The launcher reads an ASCII bundle as Latin-1 (see tsup.app.ts's asciiOnly).
+it.each(["atvfake", "atvremote", "atvscript"])("builds %s's bundle as ASCII", async (name) => {
+  const bundle = await readFile(join(import.meta.dirname, "..", "apps", name, "dist", "main.cjs"));
+  expect(isAscii(bundle)).toBe(true);
+});
+
+// Node's own modules that `playing` over plain MRP does not use stay unloaded (see
+// scripts/lazy-modules.ts), and the bundle still works with the ones it does use.
+it("loads Node's http, readline and assert only for commands that use them", async () => {
+  const fake = await startFake(["--profile", "tvos14"]);
+  const folder = await mkdtemp(join(tmpdir(), "atv-launch-modules-"));
+  try {
+    const preload = join(folder, "record-modules.cjs");
+    const list = join(folder, "modules.txt");
+    await writeFile(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`,
+    );
+    const base = [
+      "--storage",
+      "none",
+      "-s",
+      "127.0.0.1",
+      "--mdns-port",
+      String(fake.ready.mdns_port),
+    ];
+    const playing = await runCli("atvscript", [...base, "playing"], {
+      env: { NODE_OPTIONS: `--require ${preload}` },
+    });
+    expect(playing.stdout).toContain('"result": "success"');
+    const loaded = (await readFile(list, "utf8")).split("\n");
+    expect(loaded).toContain("NativeModule net");
+    for (const unused of ["http", "readline", "assert", "fs/promises"]) {
+      expect(loaded).not.toContain(`NativeModule ${unused}`);
+    }
+  } finally {
+    await fake.stop();
+    await rm(folder, { recursive: true, force: true });
   }
 });

@@ -30,7 +30,7 @@ export { PairSetupClient, type PairSetupClientOptions } from "./pair-setup-clien
 export { PairVerifyClient, type PairVerifyClientOptions } from "./pair-verify-client.js";
 export { type SessionKeys, SharedSecret } from "./shared-secret.js";
 export {
-  HAP_SRP_GROUP,
+  hapSrpGroup,
   SRP_USERNAME,
   SrpClientSession,
   type SrpGroup,

@@ -7,7 +7,14 @@ export const SRP_USERNAME = "Pair-Setup";
 
 /** SRP group and hash; HAP uses the 3072-bit group of RFC 5054 with SHA-512. */
 export type SrpGroup = SrpParams;
-export const HAP_SRP_GROUP: SrpGroup = SRP.params.hap;
+/**
+ * fast-srp-hap's `SRP.params.hap`. A function, not a constant: the group is read when a
+ * pairing starts, so a program that loads this module lazily (the CLIs do) never loads
+ * fast-srp-hap, which computes all its groups as it loads, unless it pairs.
+ */
+export function hapSrpGroup(): SrpGroup {
+  return SRP.params.hap;
+}
 
 export interface SrpOptions {
   /** Private ephemeral value (a or b); random 32 bytes by default. */
@@ -44,7 +51,7 @@ export class SrpClientSession {
     password: string,
     options: SrpOptions = {},
   ) {
-    const group = options.group ?? HAP_SRP_GROUP;
+    const group = options.group ?? hapSrpGroup();
     try {
       this.#client = new SrpClient(
         group,
@@ -90,7 +97,7 @@ export class SrpServerSession {
   constructor(password: string, options: SrpServerOptions = {}) {
     this.salt = options.salt?.slice() ?? new Uint8Array(randomBytes(16));
     this.#server = new SrpServer(
-      options.group ?? HAP_SRP_GROUP,
+      options.group ?? hapSrpGroup(),
       {
         username: options.username ?? SRP_USERNAME,
         salt: buffer(this.salt),

@@ -1,7 +1,6 @@
 // Pairing with an MRP device: the device shows a PIN, the user types it here
 // (pyatv's protocols/mrp/pairing.py).
 
-import { randomUUID } from "node:crypto";
 import { PairSetupClient } from "@atv/hap";
 import {
   type AbortOptions,
@@ -14,6 +13,7 @@ import {
 import { cryptoExchange, verifyCredentials } from "./auth.js";
 import { MrpConnection } from "./connection.js";
 import { MrpProtocol, type RequestOptions } from "./protocol.js";
+import { uniqueIdentifier } from "./unique-identifier.js";
 
 export interface MrpPairingOptions extends AbortOptions {
   /** The device's address. */
@@ -36,7 +36,7 @@ export class MrpPairingHandler implements PairingHandler {
   readonly service: Service;
   readonly deviceProvidesPin = true;
   readonly #options: MrpPairingOptions;
-  readonly #clientId = randomUUID().toUpperCase();
+  readonly #clientId = uniqueIdentifier();
   #setup: PairSetupClient | undefined;
   #protocol: MrpProtocol | undefined;
   #pin: string | undefined;

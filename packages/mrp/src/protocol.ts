@@ -1,7 +1,6 @@
 // Requests and responses over an MrpConnection, connection set-up as a device expects it,
 // and the heartbeat (after pyatv's protocols/mrp/protocol.py).
 
-import { randomUUID } from "node:crypto";
 import type { HapCredentials } from "@atv/hap";
 import {
   type AbortOptions,
@@ -25,6 +24,7 @@ import {
 } from "./protobuf/messages.js";
 import { messageTypeName, payloadOf } from "./protobuf/payloads.js";
 import type { DeviceInfoMessage, ProtocolMessage } from "./protobuf/types.js";
+import { uniqueIdentifier } from "./unique-identifier.js";
 
 /** How long a request waits for its response unless told otherwise (pyatv's 5 s). */
 export const DEFAULT_REQUEST_TIMEOUT = 5000;
@@ -86,7 +86,7 @@ export class MrpProtocol {
     this.connection = connection;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#clientId = options.clientId ?? randomUUID().toUpperCase();
+    this.#clientId = options.clientId ?? uniqueIdentifier();
     connection.setHandler({
       message: (message) => this.#receive(message),
       closed: (error) => this.#connectionClosed(error),
@@ -192,7 +192,7 @@ export class MrpProtocol {
     if (message.type === MessageType.CRYPTO_PAIRING_MESSAGE) {
       key = typeKey(message.type);
     } else {
-      key = randomUUID().toUpperCase();
+      key = uniqueIdentifier();
       message.identifier = key;
     }
     return this.#waiters.wait(key, { timeout, signal, what: messageTypeName(message.type) }, () =>

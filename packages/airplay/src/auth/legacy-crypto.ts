@@ -15,7 +15,13 @@ import { SRP } from "fast-srp-hap";
  * with exactly the interleaved hash above, so it reproduces pyatv's exchanges bit for bit
  * (checked against a recorded pairing in legacy.test.ts).
  */
-export const LEGACY_SRP_GROUP: SrpGroup = Object.freeze({ ...SRP.params[2048], hash: "sha1" });
+export function legacySrpGroup(): SrpGroup {
+  legacyGroup ??= Object.freeze({ ...SRP.params[2048], hash: "sha1" });
+  return legacyGroup;
+}
+
+// Built at first use: see @atv/hap's hapSrpGroup.
+let legacyGroup: SrpGroup | undefined;
 
 /** The length of an AES-GCM authentication tag. */
 export const GCM_TAG_LENGTH = 16;

@@ -22,7 +22,7 @@ import {
   gcmOpen,
   gcmSeal,
   KEY_LENGTH,
-  LEGACY_SRP_GROUP,
+  legacySrpGroup,
   setupCipherParams,
   setupIv,
 } from "./legacy-crypto.js";
@@ -85,7 +85,7 @@ export class LegacyPairSetupClient {
     const { pk, salt } = decodeSrpChallenge(challenge);
     // pyatv uses the seed as the SRP private value (srp.py step1).
     this.#srp = new SrpClientSession(salt, pk, String(pin), {
-      group: LEGACY_SRP_GROUP,
+      group: legacySrpGroup(),
       username: legacyUser(this.credentials),
       secret: this.credentials.ltsk,
     });

@@ -17,7 +17,7 @@ import {
   gcmOpen,
   gcmSeal,
   KEY_LENGTH,
-  LEGACY_SRP_GROUP,
+  legacySrpGroup,
   setupCipherParams,
   setupIv,
   VERIFY_KEYS_PREFIX,
@@ -64,7 +64,7 @@ export class LegacyPairSetupServer {
   challenge(request: Uint8Array): Uint8Array {
     const { user } = decodePinRequest(request);
     this.#user = user;
-    this.#srp = new SrpServerSession(this.#pin, { group: LEGACY_SRP_GROUP, username: user });
+    this.#srp = new SrpServerSession(this.#pin, { group: legacySrpGroup(), username: user });
     this.#step = "proof";
     return encodeSrpChallenge({ pk: this.#srp.publicKey, salt: this.#srp.salt });
   }

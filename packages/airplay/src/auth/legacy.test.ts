@@ -15,7 +15,7 @@ import { fromHex, toHex } from "../../../../scripts/byte-mutations.js";
 import { inMemoryExchange } from "../play/test-exchange.js";
 import {
   gcmOpen,
-  LEGACY_SRP_GROUP,
+  legacySrpGroup,
   setupCipherParams,
   setupIv,
   verifyCipher,
@@ -214,7 +214,7 @@ describe("legacy pair-verify", () => {
       challenge.salt as Uint8Array,
       challenge.pk as Uint8Array,
       String(LEGACY.pin),
-      { group: LEGACY_SRP_GROUP, username: LEGACY.clientId, secret: fromHex(LEGACY.seed) },
+      { group: legacySrpGroup(), username: LEGACY.clientId, secret: fromHex(LEGACY.seed) },
     );
     const sealed = plistDict(decodePlist(fromHex(LEGACY.answers[2])), "sealed key");
     const { key, iv } = setupCipherParams(srp.sessionKey);

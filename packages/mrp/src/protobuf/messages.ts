@@ -1,8 +1,8 @@
 // Encoding and decoding of ProtocolMessage, and builders for the messages a client
 // (and the fake device) sends, with the field values pyatv's messages.py uses.
 
-import { randomUUID } from "node:crypto";
 import { ProtocolError } from "@atv/interface";
+import { uniqueIdentifier } from "../unique-identifier.js";
 import {
   Command,
   ConnectionState,
@@ -53,7 +53,7 @@ export function createMessage(
   const message: ProtocolMessage = {
     type,
     errorCode,
-    uniqueIdentifier: randomUUID().toUpperCase(),
+    uniqueIdentifier: uniqueIdentifier(),
   };
   if (identifier !== undefined) message.identifier = identifier;
   return message;

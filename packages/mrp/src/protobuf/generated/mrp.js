@@ -11,7 +11,19 @@ const $root = {};
 // Long (from long.js) or LongBits to a plain number.
 const $toNumber = (value) => (typeof value === "number" ? value : value.toNumber());
 
-export const VolumeCapabilities = $root.VolumeCapabilities = (() => {
+// Defines $root[name] as the type `build` returns, built on first read.
+const $lazy = (name, build) =>
+  Object.defineProperty($root, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const type = build();
+      Object.defineProperty($root, name, { value: type, enumerable: true });
+      return type;
+    },
+  });
+
+$lazy("VolumeCapabilities", () => {
 
     const VolumeCapabilities = function (properties) {
         if (properties)
@@ -84,9 +96,9 @@ export const VolumeCapabilities = $root.VolumeCapabilities = (() => {
     })();
 
     return VolumeCapabilities;
-})();
+});
 
-export const VolumeControlAvailabilityMessage = $root.VolumeControlAvailabilityMessage = (() => {
+$lazy("VolumeControlAvailabilityMessage", () => {
 
     const VolumeControlAvailabilityMessage = function (properties) {
         if (properties)
@@ -175,9 +187,9 @@ export const VolumeControlAvailabilityMessage = $root.VolumeControlAvailabilityM
     };
 
     return VolumeControlAvailabilityMessage;
-})();
+});
 
-export const VolumeControlCapabilitiesDidChangeMessage = $root.VolumeControlCapabilitiesDidChangeMessage = (() => {
+$lazy("VolumeControlCapabilitiesDidChangeMessage", () => {
 
     const VolumeControlCapabilitiesDidChangeMessage = function (properties) {
         if (properties)
@@ -268,9 +280,9 @@ export const VolumeControlCapabilitiesDidChangeMessage = $root.VolumeControlCapa
     };
 
     return VolumeControlCapabilitiesDidChangeMessage;
-})();
+});
 
-export const VolumeDidChangeMessage = $root.VolumeDidChangeMessage = (() => {
+$lazy("VolumeDidChangeMessage", () => {
 
     const VolumeDidChangeMessage = function (properties) {
         if (properties)
@@ -361,9 +373,9 @@ export const VolumeDidChangeMessage = $root.VolumeDidChangeMessage = (() => {
     };
 
     return VolumeDidChangeMessage;
-})();
+});
 
-export const SetVolumeMessage = $root.SetVolumeMessage = (() => {
+$lazy("SetVolumeMessage", () => {
 
     const SetVolumeMessage = function (properties) {
         if (properties)
@@ -446,9 +458,9 @@ export const SetVolumeMessage = $root.SetVolumeMessage = (() => {
     };
 
     return SetVolumeMessage;
-})();
+});
 
-export const GetVolumeMessage = $root.GetVolumeMessage = (() => {
+$lazy("GetVolumeMessage", () => {
 
     const GetVolumeMessage = function (properties) {
         if (properties)
@@ -523,9 +535,9 @@ export const GetVolumeMessage = $root.GetVolumeMessage = (() => {
     };
 
     return GetVolumeMessage;
-})();
+});
 
-export const GetVolumeResultMessage = $root.GetVolumeResultMessage = (() => {
+$lazy("GetVolumeResultMessage", () => {
 
     const GetVolumeResultMessage = function (properties) {
         if (properties)
@@ -600,9 +612,9 @@ export const GetVolumeResultMessage = $root.GetVolumeResultMessage = (() => {
     };
 
     return GetVolumeResultMessage;
-})();
+});
 
-export const AVOutputDeviceSourceInfo = $root.AVOutputDeviceSourceInfo = (() => {
+$lazy("AVOutputDeviceSourceInfo", () => {
 
     const AVOutputDeviceSourceInfo = function (properties) {
         if (properties)
@@ -685,9 +697,9 @@ export const AVOutputDeviceSourceInfo = $root.AVOutputDeviceSourceInfo = (() => 
     };
 
     return AVOutputDeviceSourceInfo;
-})();
+});
 
-export const AVOutputDeviceDescriptor = $root.AVOutputDeviceDescriptor = (() => {
+$lazy("AVOutputDeviceDescriptor", () => {
 
     const AVOutputDeviceDescriptor = function (properties) {
         this.clusterCompositions = [];
@@ -1328,9 +1340,9 @@ export const AVOutputDeviceDescriptor = $root.AVOutputDeviceDescriptor = (() => 
     };
 
     return AVOutputDeviceDescriptor;
-})();
+});
 
-export const UpdateOutputDeviceMessage = $root.UpdateOutputDeviceMessage = (() => {
+$lazy("UpdateOutputDeviceMessage", () => {
 
     const UpdateOutputDeviceMessage = function (properties) {
         this.outputDevices = [];
@@ -1432,9 +1444,9 @@ export const UpdateOutputDeviceMessage = $root.UpdateOutputDeviceMessage = (() =
     };
 
     return UpdateOutputDeviceMessage;
-})();
+});
 
-export const RemoveOutputDevicesMessage = $root.RemoveOutputDevicesMessage = (() => {
+$lazy("RemoveOutputDevicesMessage", () => {
 
     const RemoveOutputDevicesMessage = function (properties) {
         this.outputDeviceUIDs = [];
@@ -1523,9 +1535,9 @@ export const RemoveOutputDevicesMessage = $root.RemoveOutputDevicesMessage = (()
     };
 
     return RemoveOutputDevicesMessage;
-})();
+});
 
-export const ModifyOutputContextRequestType = $root.ModifyOutputContextRequestType = (() => {
+$lazy("ModifyOutputContextRequestType", () => {
 
     const ModifyOutputContextRequestType = function (properties) {
         if (properties)
@@ -1595,9 +1607,9 @@ export const ModifyOutputContextRequestType = $root.ModifyOutputContextRequestTy
     })();
 
     return ModifyOutputContextRequestType;
-})();
+});
 
-export const ModifyOutputContextRequestMessage = $root.ModifyOutputContextRequestMessage = (() => {
+$lazy("ModifyOutputContextRequestMessage", () => {
 
     const ModifyOutputContextRequestMessage = function (properties) {
         this.addingDevices = [];
@@ -1756,9 +1768,9 @@ export const ModifyOutputContextRequestMessage = $root.ModifyOutputContextReques
     };
 
     return ModifyOutputContextRequestMessage;
-})();
+});
 
-export const AVEndpointDescriptor = $root.AVEndpointDescriptor = (() => {
+$lazy("AVEndpointDescriptor", () => {
 
     const AVEndpointDescriptor = function (properties) {
         if (properties)
@@ -1881,9 +1893,9 @@ export const AVEndpointDescriptor = $root.AVEndpointDescriptor = (() => {
     };
 
     return AVEndpointDescriptor;
-})();
+});
 
-export const UpdateEndPointsMessage = $root.UpdateEndPointsMessage = (() => {
+$lazy("UpdateEndPointsMessage", () => {
 
     const UpdateEndPointsMessage = function (properties) {
         if (properties)
@@ -1966,9 +1978,9 @@ export const UpdateEndPointsMessage = $root.UpdateEndPointsMessage = (() => {
     };
 
     return UpdateEndPointsMessage;
-})();
+});
 
-export const RemoveEndpointsMessage = $root.RemoveEndpointsMessage = (() => {
+$lazy("RemoveEndpointsMessage", () => {
 
     const RemoveEndpointsMessage = function (properties) {
         this.endpointUIDs = [];
@@ -2049,9 +2061,9 @@ export const RemoveEndpointsMessage = $root.RemoveEndpointsMessage = (() => {
     };
 
     return RemoveEndpointsMessage;
-})();
+});
 
-export const AudioFadeMessage = $root.AudioFadeMessage = (() => {
+$lazy("AudioFadeMessage", () => {
 
     const AudioFadeMessage = function (properties) {
         if (properties)
@@ -2134,9 +2146,9 @@ export const AudioFadeMessage = $root.AudioFadeMessage = (() => {
     };
 
     return AudioFadeMessage;
-})();
+});
 
-export const AudioFadeResponseMessage = $root.AudioFadeResponseMessage = (() => {
+$lazy("AudioFadeResponseMessage", () => {
 
     const AudioFadeResponseMessage = function (properties) {
         if (properties)
@@ -2211,9 +2223,9 @@ export const AudioFadeResponseMessage = $root.AudioFadeResponseMessage = (() => 
     };
 
     return AudioFadeResponseMessage;
-})();
+});
 
-export const ErrorCode = $root.ErrorCode = (() => {
+$lazy("ErrorCode", () => {
 
     const ErrorCode = function (properties) {
         if (properties)
@@ -2344,9 +2356,9 @@ export const ErrorCode = $root.ErrorCode = (() => {
     })();
 
     return ErrorCode;
-})();
+});
 
-export const ProtocolMessage = $root.ProtocolMessage = (() => {
+$lazy("ProtocolMessage", () => {
 
     const ProtocolMessage = function (properties) {
         if (properties)
@@ -2913,9 +2925,9 @@ export const ProtocolMessage = $root.ProtocolMessage = (() => {
     })();
 
     return ProtocolMessage;
-})();
+});
 
-export const RepeatMode = $root.RepeatMode = (() => {
+$lazy("RepeatMode", () => {
 
     const RepeatMode = function (properties) {
         if (properties)
@@ -2988,9 +3000,9 @@ export const RepeatMode = $root.RepeatMode = (() => {
     })();
 
     return RepeatMode;
-})();
+});
 
-export const ShuffleMode = $root.ShuffleMode = (() => {
+$lazy("ShuffleMode", () => {
 
     const ShuffleMode = function (properties) {
         if (properties)
@@ -3063,9 +3075,9 @@ export const ShuffleMode = $root.ShuffleMode = (() => {
     })();
 
     return ShuffleMode;
-})();
+});
 
-export const DeviceClass = $root.DeviceClass = (() => {
+$lazy("DeviceClass", () => {
 
     const DeviceClass = function (properties) {
         if (properties)
@@ -3144,9 +3156,9 @@ export const DeviceClass = $root.DeviceClass = (() => {
     })();
 
     return DeviceClass;
-})();
+});
 
-export const DeviceType = $root.DeviceType = (() => {
+$lazy("DeviceType", () => {
 
     const DeviceType = function (properties) {
         if (properties)
@@ -3221,9 +3233,9 @@ export const DeviceType = $root.DeviceType = (() => {
     })();
 
     return DeviceType;
-})();
+});
 
-export const DeviceSubType = $root.DeviceSubType = (() => {
+$lazy("DeviceSubType", () => {
 
     const DeviceSubType = function (properties) {
         if (properties)
@@ -3310,9 +3322,9 @@ export const DeviceSubType = $root.DeviceSubType = (() => {
     })();
 
     return DeviceSubType;
-})();
+});
 
-export const PlaybackState = $root.PlaybackState = (() => {
+$lazy("PlaybackState", () => {
 
     const PlaybackState = function (properties) {
         if (properties)
@@ -3387,9 +3399,9 @@ export const PlaybackState = $root.PlaybackState = (() => {
     })();
 
     return PlaybackState;
-})();
+});
 
-export const Origin = $root.Origin = (() => {
+$lazy("Origin", () => {
 
     const Origin = function (properties) {
         if (properties)
@@ -3510,9 +3522,9 @@ export const Origin = $root.Origin = (() => {
     })();
 
     return Origin;
-})();
+});
 
-export const NowPlayingClient = $root.NowPlayingClient = (() => {
+$lazy("NowPlayingClient", () => {
 
     const NowPlayingClient = function (properties) {
         this.bundleIdentifierHierarchys = [];
@@ -3640,9 +3652,9 @@ export const NowPlayingClient = $root.NowPlayingClient = (() => {
     };
 
     return NowPlayingClient;
-})();
+});
 
-export const NowPlayingPlayer = $root.NowPlayingPlayer = (() => {
+$lazy("NowPlayingPlayer", () => {
 
     const NowPlayingPlayer = function (properties) {
         if (properties)
@@ -3765,9 +3777,9 @@ export const NowPlayingPlayer = $root.NowPlayingPlayer = (() => {
     };
 
     return NowPlayingPlayer;
-})();
+});
 
-export const PlayerPath = $root.PlayerPath = (() => {
+$lazy("PlayerPath", () => {
 
     const PlayerPath = function (properties) {
         if (properties)
@@ -3858,9 +3870,9 @@ export const PlayerPath = $root.PlayerPath = (() => {
     };
 
     return PlayerPath;
-})();
+});
 
-export const PreferredEncoding = $root.PreferredEncoding = (() => {
+$lazy("PreferredEncoding", () => {
 
     const PreferredEncoding = function (properties) {
         if (properties)
@@ -3931,9 +3943,9 @@ export const PreferredEncoding = $root.PreferredEncoding = (() => {
     })();
 
     return PreferredEncoding;
-})();
+});
 
-export const DeviceInfoMessage = $root.DeviceInfoMessage = (() => {
+$lazy("DeviceInfoMessage", () => {
 
     const DeviceInfoMessage = function (properties) {
         this.groupedDevices = [];
@@ -4429,9 +4441,9 @@ export const DeviceInfoMessage = $root.DeviceInfoMessage = (() => {
     };
 
     return DeviceInfoMessage;
-})();
+});
 
-export const CryptoPairingMessage = $root.CryptoPairingMessage = (() => {
+$lazy("CryptoPairingMessage", () => {
 
     const CryptoPairingMessage = function (properties) {
         if (properties)
@@ -4538,9 +4550,9 @@ export const CryptoPairingMessage = $root.CryptoPairingMessage = (() => {
     };
 
     return CryptoPairingMessage;
-})();
+});
 
-export const SetConnectionStateMessage = $root.SetConnectionStateMessage = (() => {
+$lazy("SetConnectionStateMessage", () => {
 
     const SetConnectionStateMessage = function (properties) {
         if (properties)
@@ -4630,9 +4642,9 @@ export const SetConnectionStateMessage = $root.SetConnectionStateMessage = (() =
     })();
 
     return SetConnectionStateMessage;
-})();
+});
 
-export const ClientUpdatesConfigMessage = $root.ClientUpdatesConfigMessage = (() => {
+$lazy("ClientUpdatesConfigMessage", () => {
 
     const ClientUpdatesConfigMessage = function (properties) {
         if (properties)
@@ -4739,9 +4751,9 @@ export const ClientUpdatesConfigMessage = $root.ClientUpdatesConfigMessage = (()
     };
 
     return ClientUpdatesConfigMessage;
-})();
+});
 
-export const GenericMessage = $root.GenericMessage = (() => {
+$lazy("GenericMessage", () => {
 
     const GenericMessage = function (properties) {
         if (properties)
@@ -4824,9 +4836,9 @@ export const GenericMessage = $root.GenericMessage = (() => {
     };
 
     return GenericMessage;
-})();
+});
 
-export const NotificationMessage = $root.NotificationMessage = (() => {
+$lazy("NotificationMessage", () => {
 
     const NotificationMessage = function (properties) {
         this.notification = [];
@@ -4920,9 +4932,9 @@ export const NotificationMessage = $root.NotificationMessage = (() => {
     };
 
     return NotificationMessage;
-})();
+});
 
-export const WakeDeviceMessage = $root.WakeDeviceMessage = (() => {
+$lazy("WakeDeviceMessage", () => {
 
     const WakeDeviceMessage = function (properties) {
         if (properties)
@@ -4986,9 +4998,9 @@ export const WakeDeviceMessage = $root.WakeDeviceMessage = (() => {
     };
 
     return WakeDeviceMessage;
-})();
+});
 
-export const ConfigureConnectionMessage = $root.ConfigureConnectionMessage = (() => {
+$lazy("ConfigureConnectionMessage", () => {
 
     const ConfigureConnectionMessage = function (properties) {
         if (properties)
@@ -5063,9 +5075,9 @@ export const ConfigureConnectionMessage = $root.ConfigureConnectionMessage = (()
     };
 
     return ConfigureConnectionMessage;
-})();
+});
 
-export const Command = $root.Command = (() => {
+$lazy("Command", () => {
     const valuesById = $Object.create(null), values = $Object.create(valuesById);
     values[valuesById[0] = "Unknown"] = 0;
     values[valuesById[1] = "Play"] = 1;
@@ -5124,9 +5136,9 @@ export const Command = $root.Command = (() => {
     values[valuesById[63] = "Reshuffle"] = 63;
     values[valuesById[135] = "ChangeQueueEndAction"] = 135;
     return values;
-})();
+});
 
-export const QueueEndAction = $root.QueueEndAction = (() => {
+$lazy("QueueEndAction", () => {
 
     const QueueEndAction = function (properties) {
         if (properties)
@@ -5199,9 +5211,9 @@ export const QueueEndAction = $root.QueueEndAction = (() => {
     })();
 
     return QueueEndAction;
-})();
+});
 
-export const DisableReason = $root.DisableReason = (() => {
+$lazy("DisableReason", () => {
 
     const DisableReason = function (properties) {
         if (properties)
@@ -5273,9 +5285,9 @@ export const DisableReason = $root.DisableReason = (() => {
     })();
 
     return DisableReason;
-})();
+});
 
-export const PreloadedPlaybackSessionInfo = $root.PreloadedPlaybackSessionInfo = (() => {
+$lazy("PreloadedPlaybackSessionInfo", () => {
 
     const PreloadedPlaybackSessionInfo = function (properties) {
         if (properties)
@@ -5366,9 +5378,9 @@ export const PreloadedPlaybackSessionInfo = $root.PreloadedPlaybackSessionInfo =
     };
 
     return PreloadedPlaybackSessionInfo;
-})();
+});
 
-export const CommandInfo = $root.CommandInfo = (() => {
+$lazy("CommandInfo", () => {
 
     const CommandInfo = function (properties) {
         this.preferredIntervals = [];
@@ -5794,9 +5806,9 @@ export const CommandInfo = $root.CommandInfo = (() => {
     };
 
     return CommandInfo;
-})();
+});
 
-export const SupportedCommands = $root.SupportedCommands = (() => {
+$lazy("SupportedCommands", () => {
 
     const SupportedCommands = function (properties) {
         this.supportedCommands = [];
@@ -5877,9 +5889,9 @@ export const SupportedCommands = $root.SupportedCommands = (() => {
     };
 
     return SupportedCommands;
-})();
+});
 
-export const CommandOptions = $root.CommandOptions = (() => {
+$lazy("CommandOptions", () => {
 
     const CommandOptions = function (properties) {
         if (properties)
@@ -6198,9 +6210,9 @@ export const CommandOptions = $root.CommandOptions = (() => {
     };
 
     return CommandOptions;
-})();
+});
 
-export const SendCommandMessage = $root.SendCommandMessage = (() => {
+$lazy("SendCommandMessage", () => {
 
     const SendCommandMessage = function (properties) {
         if (properties)
@@ -6297,9 +6309,9 @@ export const SendCommandMessage = $root.SendCommandMessage = (() => {
     };
 
     return SendCommandMessage;
-})();
+});
 
-export const SendError = $root.SendError = (() => {
+$lazy("SendError", () => {
 
     const SendError = function (properties) {
         if (properties)
@@ -6379,9 +6391,9 @@ export const SendError = $root.SendError = (() => {
     })();
 
     return SendError;
-})();
+});
 
-export const HandlerReturnStatus = $root.HandlerReturnStatus = (() => {
+$lazy("HandlerReturnStatus", () => {
 
     const HandlerReturnStatus = function (properties) {
         if (properties)
@@ -6467,9 +6479,9 @@ export const HandlerReturnStatus = $root.HandlerReturnStatus = (() => {
     })();
 
     return HandlerReturnStatus;
-})();
+});
 
-export const SendCommandStatusCode = $root.SendCommandStatusCode = (() => {
+$lazy("SendCommandStatusCode", () => {
 
     const SendCommandStatusCode = function (properties) {
         if (properties)
@@ -6555,9 +6567,9 @@ export const SendCommandStatusCode = $root.SendCommandStatusCode = (() => {
     })();
 
     return SendCommandStatusCode;
-})();
+});
 
-export const SendCommandResultType = $root.SendCommandResultType = (() => {
+$lazy("SendCommandResultType", () => {
 
     const SendCommandResultType = function (properties) {
         if (properties)
@@ -6629,9 +6641,9 @@ export const SendCommandResultType = $root.SendCommandResultType = (() => {
     })();
 
     return SendCommandResultType;
-})();
+});
 
-export const SendCommandResultStatus = $root.SendCommandResultStatus = (() => {
+$lazy("SendCommandResultStatus", () => {
 
     const SendCommandResultStatus = function (properties) {
         if (properties)
@@ -6742,9 +6754,9 @@ export const SendCommandResultStatus = $root.SendCommandResultStatus = (() => {
     };
 
     return SendCommandResultStatus;
-})();
+});
 
-export const SendCommandResult = $root.SendCommandResult = (() => {
+$lazy("SendCommandResult", () => {
 
     const SendCommandResult = function (properties) {
         this.statuses = [];
@@ -6846,9 +6858,9 @@ export const SendCommandResult = $root.SendCommandResult = (() => {
     };
 
     return SendCommandResult;
-})();
+});
 
-export const SendCommandResultMessage = $root.SendCommandResultMessage = (() => {
+$lazy("SendCommandResultMessage", () => {
 
     const SendCommandResultMessage = function (properties) {
         this.handlerReturnStatusDatas = [];
@@ -6980,9 +6992,9 @@ export const SendCommandResultMessage = $root.SendCommandResultMessage = (() => 
     };
 
     return SendCommandResultMessage;
-})();
+});
 
-export const LanguageOption = $root.LanguageOption = (() => {
+$lazy("LanguageOption", () => {
 
     const LanguageOption = function (properties) {
         this.characteristics = [];
@@ -7094,9 +7106,9 @@ export const LanguageOption = $root.LanguageOption = (() => {
     };
 
     return LanguageOption;
-})();
+});
 
-export const LanguageOptionGroup = $root.LanguageOptionGroup = (() => {
+$lazy("LanguageOptionGroup", () => {
 
     const LanguageOptionGroup = function (properties) {
         this.languageOptions = [];
@@ -7192,9 +7204,9 @@ export const LanguageOptionGroup = $root.LanguageOptionGroup = (() => {
     };
 
     return LanguageOptionGroup;
-})();
+});
 
-export const AudioRouteType = $root.AudioRouteType = (() => {
+$lazy("AudioRouteType", () => {
 
     const AudioRouteType = function (properties) {
         if (properties)
@@ -7273,9 +7285,9 @@ export const AudioRouteType = $root.AudioRouteType = (() => {
     })();
 
     return AudioRouteType;
-})();
+});
 
-export const AudioRoute = $root.AudioRoute = (() => {
+$lazy("AudioRoute", () => {
 
     const AudioRoute = function (properties) {
         if (properties)
@@ -7366,9 +7378,9 @@ export const AudioRoute = $root.AudioRoute = (() => {
     };
 
     return AudioRoute;
-})();
+});
 
-export const AudioTier = $root.AudioTier = (() => {
+$lazy("AudioTier", () => {
 
     const AudioTier = function (properties) {
         if (properties)
@@ -7442,9 +7454,9 @@ export const AudioTier = $root.AudioTier = (() => {
     })();
 
     return AudioTier;
-})();
+});
 
-export const SongTraits = $root.SongTraits = (() => {
+$lazy("SongTraits", () => {
 
     const SongTraits = function (properties) {
         if (properties)
@@ -7520,9 +7532,9 @@ export const SongTraits = $root.SongTraits = (() => {
     })();
 
     return SongTraits;
-})();
+});
 
-export const AlbumTraits = $root.AlbumTraits = (() => {
+$lazy("AlbumTraits", () => {
 
     const AlbumTraits = function (properties) {
         if (properties)
@@ -7598,9 +7610,9 @@ export const AlbumTraits = $root.AlbumTraits = (() => {
     })();
 
     return AlbumTraits;
-})();
+});
 
-export const PlaylistTraits = $root.PlaylistTraits = (() => {
+$lazy("PlaylistTraits", () => {
 
     const PlaylistTraits = function (properties) {
         if (properties)
@@ -7673,9 +7685,9 @@ export const PlaylistTraits = $root.PlaylistTraits = (() => {
     })();
 
     return PlaylistTraits;
-})();
+});
 
-export const ActiveFormatJustification = $root.ActiveFormatJustification = (() => {
+$lazy("ActiveFormatJustification", () => {
 
     const ActiveFormatJustification = function (properties) {
         if (properties)
@@ -7751,9 +7763,9 @@ export const ActiveFormatJustification = $root.ActiveFormatJustification = (() =
     })();
 
     return ActiveFormatJustification;
-})();
+});
 
-export const FormatTier = $root.FormatTier = (() => {
+$lazy("FormatTier", () => {
 
     const FormatTier = function (properties) {
         if (properties)
@@ -7827,9 +7839,9 @@ export const FormatTier = $root.FormatTier = (() => {
     })();
 
     return FormatTier;
-})();
+});
 
-export const AudioFormat = $root.AudioFormat = (() => {
+$lazy("AudioFormat", () => {
 
     const AudioFormat = function (properties) {
         if (properties)
@@ -7990,9 +8002,9 @@ export const AudioFormat = $root.AudioFormat = (() => {
     };
 
     return AudioFormat;
-})();
+});
 
-export const ContentItemMetadata = $root.ContentItemMetadata = (() => {
+$lazy("ContentItemMetadata", () => {
 
     const ContentItemMetadata = function (properties) {
         this.alternativeFormats = [];
@@ -8852,9 +8864,9 @@ export const ContentItemMetadata = $root.ContentItemMetadata = (() => {
     })();
 
     return ContentItemMetadata;
-})();
+});
 
-export const ContentItem = $root.ContentItem = (() => {
+$lazy("ContentItem", () => {
 
     const ContentItem = function (properties) {
         this.availableLanguageOptions = [];
@@ -9027,9 +9039,9 @@ export const ContentItem = $root.ContentItem = (() => {
     };
 
     return ContentItem;
-})();
+});
 
-export const SendHIDEventMessage = $root.SendHIDEventMessage = (() => {
+$lazy("SendHIDEventMessage", () => {
 
     const SendHIDEventMessage = function (properties) {
         if (properties)
@@ -9104,9 +9116,9 @@ export const SendHIDEventMessage = $root.SendHIDEventMessage = (() => {
     };
 
     return SendHIDEventMessage;
-})();
+});
 
-export const SendButtonEventMessage = $root.SendButtonEventMessage = (() => {
+$lazy("SendButtonEventMessage", () => {
 
     const SendButtonEventMessage = function (properties) {
         if (properties)
@@ -9197,9 +9209,9 @@ export const SendButtonEventMessage = $root.SendButtonEventMessage = (() => {
     };
 
     return SendButtonEventMessage;
-})();
+});
 
-export const GetKeyboardSessionMessage = $root.GetKeyboardSessionMessage = (() => {
+$lazy("GetKeyboardSessionMessage", () => {
 
     const GetKeyboardSessionMessage = function (properties) {
         if (properties)
@@ -9263,9 +9275,9 @@ export const GetKeyboardSessionMessage = $root.GetKeyboardSessionMessage = (() =
     };
 
     return GetKeyboardSessionMessage;
-})();
+});
 
-export const KeyboardState = $root.KeyboardState = (() => {
+$lazy("KeyboardState", () => {
 
     const KeyboardState = function (properties) {
         if (properties)
@@ -9341,9 +9353,9 @@ export const KeyboardState = $root.KeyboardState = (() => {
     })();
 
     return KeyboardState;
-})();
+});
 
-export const AutocapitalizationType = $root.AutocapitalizationType = (() => {
+$lazy("AutocapitalizationType", () => {
 
     const AutocapitalizationType = function (properties) {
         if (properties)
@@ -9416,9 +9428,9 @@ export const AutocapitalizationType = $root.AutocapitalizationType = (() => {
     })();
 
     return AutocapitalizationType;
-})();
+});
 
-export const KeyboardType = $root.KeyboardType = (() => {
+$lazy("KeyboardType", () => {
 
     const KeyboardType = function (properties) {
         if (properties)
@@ -9500,9 +9512,9 @@ export const KeyboardType = $root.KeyboardType = (() => {
     })();
 
     return KeyboardType;
-})();
+});
 
-export const ReturnKeyType = $root.ReturnKeyType = (() => {
+$lazy("ReturnKeyType", () => {
 
     const ReturnKeyType = function (properties) {
         if (properties)
@@ -9583,9 +9595,9 @@ export const ReturnKeyType = $root.ReturnKeyType = (() => {
     })();
 
     return ReturnKeyType;
-})();
+});
 
-export const TextInputTraits = $root.TextInputTraits = (() => {
+$lazy("TextInputTraits", () => {
 
     const TextInputTraits = function (properties) {
         this.pINEntrySeparatorIndexes = [];
@@ -9761,9 +9773,9 @@ export const TextInputTraits = $root.TextInputTraits = (() => {
     };
 
     return TextInputTraits;
-})();
+});
 
-export const TextEditingAttributes = $root.TextEditingAttributes = (() => {
+$lazy("TextEditingAttributes", () => {
 
     const TextEditingAttributes = function (properties) {
         if (properties)
@@ -9854,9 +9866,9 @@ export const TextEditingAttributes = $root.TextEditingAttributes = (() => {
     };
 
     return TextEditingAttributes;
-})();
+});
 
-export const KeyboardMessage = $root.KeyboardMessage = (() => {
+$lazy("KeyboardMessage", () => {
 
     const KeyboardMessage = function (properties) {
         if (properties)
@@ -9953,9 +9965,9 @@ export const KeyboardMessage = $root.KeyboardMessage = (() => {
     };
 
     return KeyboardMessage;
-})();
+});
 
-export const ActionType = $root.ActionType = (() => {
+$lazy("ActionType", () => {
 
     const ActionType = function (properties) {
         if (properties)
@@ -10029,9 +10041,9 @@ export const ActionType = $root.ActionType = (() => {
     })();
 
     return ActionType;
-})();
+});
 
-export const TextInputMessage = $root.TextInputMessage = (() => {
+$lazy("TextInputMessage", () => {
 
     const TextInputMessage = function (properties) {
         if (properties)
@@ -10128,9 +10140,9 @@ export const TextInputMessage = $root.TextInputMessage = (() => {
     };
 
     return TextInputMessage;
-})();
+});
 
-export const NowPlayingInfo = $root.NowPlayingInfo = (() => {
+$lazy("NowPlayingInfo", () => {
 
     const NowPlayingInfo = function (properties) {
         if (properties)
@@ -10353,9 +10365,9 @@ export const NowPlayingInfo = $root.NowPlayingInfo = (() => {
     };
 
     return NowPlayingInfo;
-})();
+});
 
-export const PlaybackQueueContext = $root.PlaybackQueueContext = (() => {
+$lazy("PlaybackQueueContext", () => {
 
     const PlaybackQueueContext = function (properties) {
         if (properties)
@@ -10430,9 +10442,9 @@ export const PlaybackQueueContext = $root.PlaybackQueueContext = (() => {
     };
 
     return PlaybackQueueContext;
-})();
+});
 
-export const PlaybackQueue = $root.PlaybackQueue = (() => {
+$lazy("PlaybackQueue", () => {
 
     const PlaybackQueue = function (properties) {
         this.contentItems = [];
@@ -10560,9 +10572,9 @@ export const PlaybackQueue = $root.PlaybackQueue = (() => {
     };
 
     return PlaybackQueue;
-})();
+});
 
-export const PlaybackQueueCapabilities = $root.PlaybackQueueCapabilities = (() => {
+$lazy("PlaybackQueueCapabilities", () => {
 
     const PlaybackQueueCapabilities = function (properties) {
         if (properties)
@@ -10653,9 +10665,9 @@ export const PlaybackQueueCapabilities = $root.PlaybackQueueCapabilities = (() =
     };
 
     return PlaybackQueueCapabilities;
-})();
+});
 
-export const PlaybackQueueRequestMessage = $root.PlaybackQueueRequestMessage = (() => {
+$lazy("PlaybackQueueRequestMessage", () => {
 
     const PlaybackQueueRequestMessage = function (properties) {
         this.contentItemIdentifiers = [];
@@ -10863,9 +10875,9 @@ export const PlaybackQueueRequestMessage = $root.PlaybackQueueRequestMessage = (
     };
 
     return PlaybackQueueRequestMessage;
-})();
+});
 
-export const SetStateMessage = $root.SetStateMessage = (() => {
+$lazy("SetStateMessage", () => {
 
     const SetStateMessage = function (properties) {
         if (properties)
@@ -11018,9 +11030,9 @@ export const SetStateMessage = $root.SetStateMessage = (() => {
     };
 
     return SetStateMessage;
-})();
+});
 
-export const SetDefaultSupportedCommandsMessage = $root.SetDefaultSupportedCommandsMessage = (() => {
+$lazy("SetDefaultSupportedCommandsMessage", () => {
 
     const SetDefaultSupportedCommandsMessage = function (properties) {
         if (properties)
@@ -11173,9 +11185,9 @@ export const SetDefaultSupportedCommandsMessage = $root.SetDefaultSupportedComma
     };
 
     return SetDefaultSupportedCommandsMessage;
-})();
+});
 
-export const SetNowPlayingClientMessage = $root.SetNowPlayingClientMessage = (() => {
+$lazy("SetNowPlayingClientMessage", () => {
 
     const SetNowPlayingClientMessage = function (properties) {
         if (properties)
@@ -11250,9 +11262,9 @@ export const SetNowPlayingClientMessage = $root.SetNowPlayingClientMessage = (()
     };
 
     return SetNowPlayingClientMessage;
-})();
+});
 
-export const SetNowPlayingPlayerMessage = $root.SetNowPlayingPlayerMessage = (() => {
+$lazy("SetNowPlayingPlayerMessage", () => {
 
     const SetNowPlayingPlayerMessage = function (properties) {
         if (properties)
@@ -11327,9 +11339,9 @@ export const SetNowPlayingPlayerMessage = $root.SetNowPlayingPlayerMessage = (()
     };
 
     return SetNowPlayingPlayerMessage;
-})();
+});
 
-export const UpdateClientMessage = $root.UpdateClientMessage = (() => {
+$lazy("UpdateClientMessage", () => {
 
     const UpdateClientMessage = function (properties) {
         if (properties)
@@ -11404,9 +11416,9 @@ export const UpdateClientMessage = $root.UpdateClientMessage = (() => {
     };
 
     return UpdateClientMessage;
-})();
+});
 
-export const RemoveClientMessage = $root.RemoveClientMessage = (() => {
+$lazy("RemoveClientMessage", () => {
 
     const RemoveClientMessage = function (properties) {
         if (properties)
@@ -11481,9 +11493,9 @@ export const RemoveClientMessage = $root.RemoveClientMessage = (() => {
     };
 
     return RemoveClientMessage;
-})();
+});
 
-export const RemovePlayerMessage = $root.RemovePlayerMessage = (() => {
+$lazy("RemovePlayerMessage", () => {
 
     const RemovePlayerMessage = function (properties) {
         if (properties)
@@ -11558,9 +11570,9 @@ export const RemovePlayerMessage = $root.RemovePlayerMessage = (() => {
     };
 
     return RemovePlayerMessage;
-})();
+});
 
-export const UpdatePlayerMessage = $root.UpdatePlayerMessage = (() => {
+$lazy("UpdatePlayerMessage", () => {
 
     const UpdatePlayerMessage = function (properties) {
         if (properties)
@@ -11635,9 +11647,9 @@ export const UpdatePlayerMessage = $root.UpdatePlayerMessage = (() => {
     };
 
     return UpdatePlayerMessage;
-})();
+});
 
-export const UpdateContentItemMessage = $root.UpdateContentItemMessage = (() => {
+$lazy("UpdateContentItemMessage", () => {
 
     const UpdateContentItemMessage = function (properties) {
         this.contentItems = [];
@@ -11726,9 +11738,9 @@ export const UpdateContentItemMessage = $root.UpdateContentItemMessage = (() => 
     };
 
     return UpdateContentItemMessage;
-})();
+});
 
-export const UpdateContentItemArtworkMessage = $root.UpdateContentItemArtworkMessage = (() => {
+$lazy("UpdateContentItemArtworkMessage", () => {
 
     const UpdateContentItemArtworkMessage = function (properties) {
         this.contentItems = [];
@@ -11817,9 +11829,9 @@ export const UpdateContentItemArtworkMessage = $root.UpdateContentItemArtworkMes
     };
 
     return UpdateContentItemArtworkMessage;
-})();
+});
 
-export const SetArtworkMessage = $root.SetArtworkMessage = (() => {
+$lazy("SetArtworkMessage", () => {
 
     const SetArtworkMessage = function (properties) {
         if (properties)
@@ -11894,9 +11906,9 @@ export const SetArtworkMessage = $root.SetArtworkMessage = (() => {
     };
 
     return SetArtworkMessage;
-})();
+});
 
-export const PlayerClientPropertiesMessage = $root.PlayerClientPropertiesMessage = (() => {
+$lazy("PlayerClientPropertiesMessage", () => {
 
     const PlayerClientPropertiesMessage = function (properties) {
         if (properties)
@@ -11979,9 +11991,9 @@ export const PlayerClientPropertiesMessage = $root.PlayerClientPropertiesMessage
     };
 
     return PlayerClientPropertiesMessage;
-})();
+});
 
-export const OriginClientPropertiesMessage = $root.OriginClientPropertiesMessage = (() => {
+$lazy("OriginClientPropertiesMessage", () => {
 
     const OriginClientPropertiesMessage = function (properties) {
         if (properties)
@@ -12056,9 +12068,9 @@ export const OriginClientPropertiesMessage = $root.OriginClientPropertiesMessage
     };
 
     return OriginClientPropertiesMessage;
-})();
+});
 
-export const TransactionKey = $root.TransactionKey = (() => {
+$lazy("TransactionKey", () => {
 
     const TransactionKey = function (properties) {
         if (properties)
@@ -12141,9 +12153,9 @@ export const TransactionKey = $root.TransactionKey = (() => {
     };
 
     return TransactionKey;
-})();
+});
 
-export const TransactionPacket = $root.TransactionPacket = (() => {
+$lazy("TransactionPacket", () => {
 
     const TransactionPacket = function (properties) {
         if (properties)
@@ -12250,9 +12262,9 @@ export const TransactionPacket = $root.TransactionPacket = (() => {
     };
 
     return TransactionPacket;
-})();
+});
 
-export const TransactionPackets = $root.TransactionPackets = (() => {
+$lazy("TransactionPackets", () => {
 
     const TransactionPackets = function (properties) {
         this.packets = [];
@@ -12333,9 +12345,9 @@ export const TransactionPackets = $root.TransactionPackets = (() => {
     };
 
     return TransactionPackets;
-})();
+});
 
-export const TransactionMessage = $root.TransactionMessage = (() => {
+$lazy("TransactionMessage", () => {
 
     const TransactionMessage = function (properties) {
         if (properties)
@@ -12426,7 +12438,9 @@ export const TransactionMessage = $root.TransactionMessage = (() => {
     };
 
     return TransactionMessage;
-})();
+});
+
+export const ProtocolMessage = $root.ProtocolMessage;
 
 export {
   $root as default
