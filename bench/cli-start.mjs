@@ -2,7 +2,7 @@
 // Node's own start (`node -e 0`) measured in the same loop, A B A B …: a change in the
 // machine's load falls on both, so the median of the per-pair ratios (or differences) holds
 // still where two separate medians drift apart. Against atvfake as tvOS 14 (MRP on its own
-// port) and as tvOS 17 (MRP only through AirPlay 2).
+// port), as tvOS 17 (MRP only through AirPlay 2) and as an Apple TV 3 (DMAP).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -165,6 +165,21 @@ export async function benchCliStart() {
     });
   } finally {
     await tvos17.stop();
+  }
+  const atv3 = await startFake(["--profile", "atv3"]);
+  try {
+    const base = ["-s", "127.0.0.1", "--mdns-port", String(atv3.ready.mdns_port)];
+    // DMAP pairing: the fake, like an Apple TV 3 in Settings > Remotes, calls back.
+    const credentials = pairWith(base, "dmap");
+    rows.push({
+      name: "`atvscript -s 127.0.0.1 --dmap-credentials … playing` against atvfake (Apple TV 3), cold, scan + DMAP login + play status",
+      value: againstNode([bins.atvscript, ...base, "--dmap-credentials", credentials, "playing"])
+        .command,
+      unit: "ms",
+      target: "< 150 ms (pyatv: ~430 ms)",
+    });
+  } finally {
+    await atv3.stop();
   }
   return rows;
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import { benchCliStart } from "./cli-start.mjs";
 import { benchCompanion } from "./companion.mjs";
 import { benchConnect } from "./connect.mjs";
+import { benchDmap } from "./dmap.mjs";
 import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchNowPlaying } from "./now-playing.mjs";
@@ -22,6 +23,7 @@ const rows = [
   ...(await benchCompanion()),
   ...(await benchConnect()),
   ...(await benchStorage()),
+  ...(await benchDmap()),
 ];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;

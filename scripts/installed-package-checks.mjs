@@ -86,6 +86,32 @@ export const checks = {
     }
   },
 
+  "@atv/dmap": async (load) => {
+    const { connectDmap, decodeDmap, dmapTag } = await load("@atv/dmap");
+    const { FakeDmapDevice } = await load("@atv/dmap/fake");
+    const guid = "0x0000000000000001";
+    const fake = await FakeDmapDevice.start({
+      pairingGuids: [guid],
+      items: [{ title: "Packed song", totalTime: 60, mediaKind: 2 }],
+      static: true,
+    });
+    try {
+      const client = await connectDmap({ host: "127.0.0.1", port: fake.port, credentials: guid });
+      try {
+        await client.remoteControl.play();
+        return {
+          title: (await client.metadata.playing()).title,
+          command: fake.state.events.findLast((e) => e.kind === "command")?.name,
+          tag: decodeDmap(dmapTag.string("minm", "x"))[0]?.value,
+        };
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await fake.close();
+    }
+  },
+
   "@atv/core": async (load) => {
     const { connect, Protocol, scan } = await load("@atv/core");
     const { FakeAppleTV } = await load("@atv/core/fake");

@@ -51,7 +51,13 @@ async function emptyProject(name: string): Promise<string> {
 describe("packed packages", () => {
   it("are the libraries and the three CLIs", () => {
     expect(libraries.map(({ manifest }) => manifest.name)).toEqual(
-      expect.arrayContaining(["@atv/core", "@atv/mrp", "@atv/companion", "@atv/airplay"]),
+      expect.arrayContaining([
+        "@atv/core",
+        "@atv/mrp",
+        "@atv/companion",
+        "@atv/airplay",
+        "@atv/dmap",
+      ]),
     );
     expect(apps.map(({ manifest }) => manifest.name).sort()).toEqual([
       "@atv/atvfake",
@@ -111,6 +117,9 @@ describe.concurrent("installed alone", () => {
         case "@atv/airplay":
           expect(esm.check).toEqual({ secretBytes: expect.any(Number) });
           expect(esm.check?.secretBytes).toBeGreaterThan(0);
+          break;
+        case "@atv/dmap":
+          expect(esm.check).toEqual({ title: "Packed song", command: "play", tag: "x" });
           break;
         case "@atv/core":
           expect(esm.check).toEqual({

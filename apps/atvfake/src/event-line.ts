@@ -12,6 +12,8 @@ export function eventLine(event: FakeDeviceEvent): EventLine {
 function fieldsOf(event: FakeDeviceEvent): Record<string, unknown> {
   switch (event.kind) {
     case "command":
+      // DMAP's commands carry their value (a position, a shuffle or repeat state).
+      return { name: event.name, ...("value" in event ? { value: event.value } : {}) };
     case "media_control":
       return { name: event.name };
     case "button":
@@ -52,5 +54,11 @@ function fieldsOf(event: FakeDeviceEvent): Record<string, unknown> {
       return { text: event.text };
     case "keyboard_focus":
       return { focused: event.focused };
+    case "login":
+      return { method: event.method };
+    case "paired":
+      return { pairing_guid: event.pairingGuid, remote_name: event.remoteName };
+    case "pairing_failed":
+      return { service: event.service, reason: event.reason };
   }
 }

@@ -27,7 +27,7 @@ export interface FakeOptions {
 
 export const USAGE = `usage: atvfake [-h] [--version] [--address ADDRESS] [--mdns-port PORT]
                [--mrp-port PORT] [--airplay-port PORT] [--companion-port PORT]
-               [--raop-port PORT] [--name NAME] [--pin PIN]
+               [--raop-port PORT] [--dmap-port PORT] [--name NAME] [--pin PIN]
                [--profile {${FAKE_PROFILES.join(",")}}] [--require-pairing] [--static]
                [--state-file PATH]`;
 
@@ -44,8 +44,8 @@ options:
   --address ADDRESS  address to serve and announce on (default: 127.0.0.1); on a
                      loopback address it answers unicast queries only
   --mdns-port PORT   mDNS port to answer on (default: 5353; 0 picks a free one)
-  --mrp-port PORT, --airplay-port PORT, --companion-port PORT, --raop-port PORT
-                     port of that protocol's server (default: 0, a free one); fixed
+  --mrp-port PORT, --airplay-port PORT, --companion-port PORT, --raop-port PORT,
+  --dmap-port PORT   port of that protocol's server (default: 0, a free one); fixed
                      ports bring a restarted fake back where clients found it
   --name NAME        device name (default: the profile's)
   --pin PIN          PIN the device asks for when pairing (default: 1111)
@@ -67,6 +67,7 @@ const OPTIONS: OptionSpecs = {
   "airplay-port": { type: "string" },
   "companion-port": { type: "string" },
   "raop-port": { type: "string" },
+  "dmap-port": { type: "string" },
   name: { type: "string" },
   pin: { type: "string" },
   profile: { type: "string" },
@@ -110,6 +111,7 @@ const PORT_OPTIONS = [
   ["airplay-port", Protocol.AirPlay],
   ["companion-port", Protocol.Companion],
   ["raop-port", Protocol.RAOP],
+  ["dmap-port", Protocol.DMAP],
 ] as const;
 
 function protocolPorts(cmd: CommandLine): Partial<Record<Protocol, number>> {

@@ -35,6 +35,8 @@ export interface RemoteOptions {
   manual: boolean;
   pin: string | undefined;
   remoteName: string;
+  /** DMAP: the pairing GUID to pair as (16 hex digits); random by default. */
+  pairingGuid: string | undefined;
   serviceProperties: string | undefined;
   credentials: Map<Protocol, string>;
   passwords: Map<Protocol, string>;
@@ -51,6 +53,7 @@ export const USAGE = `usage: atvremote [-h] [--storage {file,none}] [--storage-f
                  [--protocol PROTOCOL] [--port PORT] [-t TIMEOUT] [-s SCAN_HOSTS]
                  [--scan-protocols SCAN_PROTOCOLS] [--mdns-port PORT] [-m]
                  [--service-properties PROPERTIES] [-p PIN] [--remote-name NAME]
+                 [--pairing-guid PAIRING_GUID]
                  [--PROTOCOL-credentials CREDENTIALS] [--airplay-password PASSWORD]
                  [--raop-password PASSWORD] [-v] [--debug] [--mdns-debug]
                  command [command ...]`;
@@ -84,6 +87,8 @@ ${STORAGE_HELP}
 pairing:
   --remote-name NAME    remote pairing name (default: atv)
   -p PIN, --pin PIN     pairing pin code
+  --pairing-guid PAIRING_GUID
+                        pairing guid (16 chars hex)
 
 credentials:
 ${CREDENTIALS_HELP}
@@ -113,6 +118,7 @@ const OPTIONS: OptionSpecs = {
   "service-properties": { type: "string" },
   pin: { type: "string", short: "p" },
   "remote-name": { type: "string" },
+  "pairing-guid": { type: "string" },
   verbose: { type: "boolean", short: "v" },
   debug: { type: "boolean" },
   "mdns-debug": { type: "boolean" },
@@ -157,6 +163,7 @@ export function parseRemoteOptions(argv: readonly string[]): RemoteOptions {
       return v.trim();
     }),
     remoteName: cmd.text("remote-name") ?? "atv",
+    pairingGuid: cmd.text("pairing-guid"),
     serviceProperties: cmd.text("service-properties"),
     credentials: readCredentials(cmd),
     passwords,

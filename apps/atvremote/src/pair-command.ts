@@ -1,5 +1,6 @@
 import type { OpenedStorage } from "@atv/cli";
 import { readLine } from "@atv/cli";
+import type { AppleTV, PairDeviceOptions, Storage } from "@atv/core";
 import { pair, protocolStr } from "@atv/core";
 import { findDevice } from "./find-device.js";
 import type { RemoteOptions } from "./options.js";
@@ -16,7 +17,7 @@ export async function pairCommand(options: RemoteOptions, opened: OpenedStorage)
   const { storage } = opened;
   const device = await findDevice(options, storage);
   if (!device) return 2;
-  const pairing = pair(device, options.protocol, { name: options.remoteName, storage });
+  const pairing = pair(device, options.protocol, pairOptions(options, device, storage));
   try {
     await pairing.begin();
     if (pairing.deviceProvidesPin) {
@@ -25,10 +26,11 @@ export async function pairCommand(options: RemoteOptions, opened: OpenedStorage)
       if (pin === undefined) throw new Error("no PIN was entered");
       pairing.pin(pin);
     } else {
-      const pin = options.pin ?? "1234";
-      pairing.pin(pin);
+      // As pyatv: without --pin the remote accepts whatever PIN the user types.
+      if (options.pin !== undefined) pairing.pin(options.pin);
+      const pin = options.pin === undefined ? "any pin" : `pin ${options.pin}`;
       process.stdout.write(
-        `Use pin ${pin} to pair with "${options.remoteName}" (press ENTER to stop)\n`,
+        `Use ${pin} to pair with "${options.remoteName}" (press ENTER to stop)\n`,
       );
       await readLine("");
     }
@@ -50,6 +52,24 @@ export async function pairCommand(options: RemoteOptions, opened: OpenedStorage)
   } finally {
     await pairing.close();
   }
+}
+
+/** How `pair` and `wizard` pair with `device`. */
+export function pairOptions(
+  options: RemoteOptions,
+  device: AppleTV,
+  storage: Storage,
+): PairDeviceOptions {
+  return {
+    name: options.remoteName,
+    storage,
+    ...(options.pairingGuid !== undefined ? { pairingGuid: options.pairingGuid } : {}),
+    // A DMAP remote announces itself to the responder the scan asked (a fake, a test),
+    // else by multicast as pyatv does.
+    ...(options.mdnsPort !== undefined
+      ? { announceTo: [{ address: device.address, port: options.mdnsPort }] }
+      : {}),
+  };
 }
 
 /** Where pairing left the credentials (pyatv's docs: "saves settings and credentials"). */

@@ -15,7 +15,7 @@ import {
 } from "@atv/core";
 import { formatDeviceTable } from "./device-table.js";
 import type { RemoteOptions } from "./options.js";
-import { savedTo } from "./pair-command.js";
+import { pairOptions, savedTo } from "./pair-command.js";
 import { scanOptions } from "./scan-command.js";
 
 const write = (text: string) => void process.stdout.write(text);
@@ -126,7 +126,7 @@ async function pairService(
 
   let pairing: PairingHandler;
   try {
-    pairing = pair(device, service.protocol, { name: options.remoteName, storage });
+    pairing = pair(device, service.protocol, pairOptions(options, device, storage));
   } catch (error) {
     if (!(error instanceof NotSupportedError)) throw error;
     // The device wants pairing, but atv cannot pair this protocol (yet).

@@ -148,6 +148,6 @@ function unlessUnsupported<T>(read: () => T, fallback: T): T {
 }
 
 /** The app, unless no protocol knows it (as pyatv, which checks FeatureName.App). */
-function appOf(atv: FacadeAppleTV): App | undefined {
+export function appOf(atv: FacadeAppleTV): App | undefined {
   return unlessUnsupported(() => atv.metadata.app, undefined);
 }

@@ -22,7 +22,7 @@ import {
 import { isScriptDeviceCommand, runScriptDeviceCommand } from "./device-commands.js";
 import type { ScriptOptions } from "./options.js";
 import { playingValues } from "./playing-output.js";
-import { pushUpdates } from "./push-updates.js";
+import { appOf, pushUpdates } from "./push-updates.js";
 
 /**
  * Runs one command and prints one JSON line for it, as pyatv's atvscript does; failures
@@ -77,7 +77,7 @@ async function dispatch(
   try {
     if (isPlaying) {
       const playing = await atv.metadata.playing();
-      return scriptOutput({ success: true, values: playingValues(playing, atv.metadata.app) });
+      return scriptOutput({ success: true, values: playingValues(playing, appOf(atv)) });
     }
     if (isPushUpdates) return await pushUpdates(atv, printLine);
     if (isDeviceCommand) {

@@ -1,6 +1,6 @@
 import { airplayPlugin } from "@atv/airplay";
 import { companionPlugin } from "@atv/companion";
-import { dmapScanPlugin } from "@atv/dmap";
+import { dmapPlugin } from "@atv/dmap";
 import type { Protocol, ProtocolPlugin } from "@atv/interface";
 import { mrpPlugin } from "@atv/mrp";
 import { raopScanPlugin } from "@atv/raop";
@@ -12,7 +12,7 @@ import { raopScanPlugin } from "@atv/raop";
 export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
   airplayPlugin,
   companionPlugin,
-  dmapScanPlugin,
+  dmapPlugin,
   mrpPlugin,
   raopScanPlugin,
 ];

@@ -113,6 +113,7 @@ export {
   playingHash,
   playingStr,
 } from "./playing.js";
+export { PlayingSubscriber } from "./playing-subscriber.js";
 export type {
   ConnectOptions,
   PairOptions,

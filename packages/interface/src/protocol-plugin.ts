@@ -22,6 +22,13 @@ export interface PairOptions extends AbortOptions {
   /** Longest wait for each answer of the device, in milliseconds. */
   timeout?: number;
   logger?: Logger;
+  /** DMAP: the pairing GUID this remote pairs as (16 hex digits); random by default. */
+  pairingGuid?: string;
+  /**
+   * DMAP: mDNS responders to announce this remote to by unicast, such as the one a unicast
+   * scan reached. Without them the remote is published by multicast, as pyatv does.
+   */
+  announceTo?: readonly { readonly address: string; readonly port: number }[];
 }
 
 export interface ConnectOptions extends AbortOptions {

@@ -7,6 +7,7 @@ import {
   type Logger,
   NoAsyncListenerError,
   type Playing,
+  PlayingSubscriber,
   type PushListener,
   type PushUpdater,
   playingEquals,
@@ -20,43 +21,6 @@ export interface PlayingSource {
   onChange(listener: () => void): () => void;
 }
 
-/** One iterator's queue of updates not yet taken. */
-class Subscriber {
-  readonly queue: Playing[] = [];
-  last: Playing | undefined;
-  ended = false;
-  error: Error | undefined;
-  #wake: (() => void) | undefined;
-
-  offer(playing: Playing): void {
-    if (this.ended || (this.last !== undefined && playingEquals(this.last, playing))) return;
-    this.last = playing;
-    this.queue.push(playing);
-    this.#notify();
-  }
-
-  end(error?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.error = error;
-    this.#notify();
-  }
-
-  /** Resolves when there is something to take or the iterator ended. */
-  wait(): Promise<void> {
-    if (this.queue.length > 0 || this.ended) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-    });
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-}
-
 export interface MrpPushUpdaterOptions {
   logger?: Logger;
 }
@@ -65,7 +29,7 @@ export class MrpPushUpdater implements PushUpdater {
   listener: PushListener | undefined;
   readonly #source: PlayingSource;
   readonly #logger: Logger;
-  readonly #subscribers = new Set<Subscriber>();
+  readonly #subscribers = new Set<PlayingSubscriber>();
   #active = false;
   #lastPosted: Playing | undefined;
   #startTimer: NodeJS.Timeout | undefined;
@@ -139,7 +103,7 @@ export class MrpPushUpdater implements PushUpdater {
     signal?.throwIfAborted();
     if (this.#finished) throw this.#finished;
     if (this.#finished === null) return;
-    const subscriber = new Subscriber();
+    const subscriber = new PlayingSubscriber();
     const onAbort = () => subscriber.end();
     signal?.addEventListener("abort", onAbort, { once: true });
     this.#subscribers.add(subscriber);

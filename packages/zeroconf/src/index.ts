@@ -23,7 +23,12 @@ export {
 } from "./names.js";
 export { buildResponse, isSleepProxyAnswer, modelOf, parseServices } from "./parser.js";
 export { createServiceQueries, QUERY_ID, spreadServiceTypes } from "./query.js";
-export { type PublishOptions, type ResponderOptions, ZeroconfResponder } from "./responder.js";
+export {
+  type PublishOptions,
+  type ReceivedAnnouncement,
+  type ResponderOptions,
+  ZeroconfResponder,
+} from "./responder.js";
 export { createStats, type ZeroconfStats } from "./stats.js";
 export { decodeTxt, decodeTxtValue, encodeTxt } from "./txt.js";
 export { type UnicastScanOptions, unicastScan } from "./unicast-scan.js";

@@ -3,7 +3,7 @@ import { InvalidConfigError } from "@atv/interface";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DnsMessage, type DnsQuestion, decodeMessage, encodeMessage } from "./codec.js";
 import { buildResponse } from "./parser.js";
-import { ZeroconfResponder } from "./responder.js";
+import { type ReceivedAnnouncement, ZeroconfResponder } from "./responder.js";
 import { answerQuestions, type PublishedService } from "./responder-answers.js";
 import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, MRP_TYPE } from "./test-fixtures.js";
 import { encodeTxt } from "./txt.js";
@@ -237,5 +237,96 @@ describe("ZeroconfResponder", () => {
     expect(() =>
       responder.publish({ type: AIRPLAY_TYPE, name: "A", properties: { big: "x".repeat(300) } }),
     ).toThrow(InvalidConfigError);
+  });
+});
+
+describe("ZeroconfResponder.onAnnouncement", () => {
+  const REMOTE_TYPE = "_touch-remote._tcp.local";
+  const instance = `0000000000000000000000000000002130706433.${REMOTE_TYPE}`;
+  let responder: ZeroconfResponder;
+  let client: Socket;
+
+  beforeEach(async () => {
+    responder = await ZeroconfResponder.start({ address: "127.0.0.1", port: 0 });
+    responder.publish({ type: AIRPLAY_TYPE, name: "A", port: 7000 });
+    client = createSocket("udp4");
+    await new Promise<void>((resolve) => client.bind(0, "127.0.0.1", resolve));
+  });
+
+  afterEach(async () => {
+    client.close();
+    await responder.close();
+  });
+
+  function announcement(ttl: number): Uint8Array {
+    return encodeMessage({
+      isResponse: true,
+      flags: 0x8400,
+      questions: [],
+      answers: [
+        { type: "PTR", name: REMOTE_TYPE, ttl, target: instance },
+        {
+          type: "SRV",
+          name: instance,
+          ttl,
+          priority: 0,
+          weight: 0,
+          port: 45678,
+          target: "r.local",
+        },
+        { type: "TXT", name: instance, ttl, strings: encodeTxt({ Pair: "0000000000000001" }) },
+        { type: "A", name: "r.local", ttl, address: "127.0.0.1" },
+      ],
+    });
+  }
+
+  /** Sends the packets, then a query; UDP on loopback keeps their order, so once the
+   * query is answered every packet before it has been handled. */
+  async function sendThenSync(...packets: Uint8Array[]): Promise<void> {
+    for (const packet of packets) client.send(packet, responder.port, "127.0.0.1");
+    const answered = new Promise<void>((resolve) => client.once("message", () => resolve()));
+    client.send(
+      encodeMessage({
+        isResponse: false,
+        questions: [{ name: AIRPLAY_TYPE, type: RecordType.PTR }],
+      }),
+      responder.port,
+      "127.0.0.1",
+    );
+    await answered;
+  }
+
+  it("hears announced services, parsed, and withdrawals as goodbyes", async () => {
+    const heard: ReceivedAnnouncement[] = [];
+    responder.onAnnouncement((a) => heard.push(a));
+    await sendThenSync(announcement(120), announcement(0));
+    expect(heard).toHaveLength(2);
+    expect(heard[0]?.goodbye).toBe(false);
+    expect(heard[0]?.from.address).toBe("127.0.0.1");
+    expect(heard[0]?.from.port).toBe(client.address().port);
+    expect(heard[0]?.services).toHaveLength(1);
+    expect(heard[0]?.services[0]).toMatchObject({
+      type: REMOTE_TYPE,
+      name: "0000000000000000000000000000002130706433",
+      address: "127.0.0.1",
+      port: 45678,
+    });
+    expect(heard[0]?.services[0]?.properties.get("Pair")).toBe("0000000000000001");
+    expect(heard[1]?.goodbye).toBe(true);
+    // Responses are still counted as ignored, as before.
+    expect(responder.stats.ignored).toBe(2);
+  });
+
+  it("keeps answering when a listener throws, and stops telling one that unsubscribed", async () => {
+    const heard: ReceivedAnnouncement[] = [];
+    responder.onAnnouncement(() => {
+      throw new Error("listener bug");
+    });
+    const stop = responder.onAnnouncement((a) => heard.push(a));
+    await sendThenSync(announcement(120));
+    stop();
+    await sendThenSync(announcement(120), Uint8Array.from([0xff, 0x00]));
+    expect(heard).toHaveLength(1);
+    expect(responder.stats.malformed).toBe(1);
   });
 });

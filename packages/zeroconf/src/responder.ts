@@ -1,6 +1,6 @@
 import type { RemoteInfo, Socket } from "node:dgram";
 import { isIPv4 } from "node:net";
-import { InvalidConfigError } from "@atv/interface";
+import { InvalidConfigError, type ZeroconfService } from "@atv/interface";
 import {
   type DnsMessage,
   type DnsRecord,
@@ -18,6 +18,7 @@ import {
 } from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { splitServiceName } from "./names.js";
+import { parseServices } from "./parser.js";
 import { answerQuestions, type PublishedService } from "./responder-answers.js";
 import { createStats, type ZeroconfStats } from "./stats.js";
 import { encodeTxt } from "./txt.js";
@@ -58,6 +59,17 @@ export interface PublishOptions {
   /** IPv4 address for the host's A record; the responder's own address by default. */
   readonly address?: string;
   readonly properties?: Readonly<Record<string, string | Uint8Array>>;
+}
+
+/** An mDNS response the responder received unasked: another host announcing its services. */
+export interface ReceivedAnnouncement {
+  /** Where the datagram came from. */
+  readonly from: { readonly address: string; readonly port: number };
+  /** The services its records describe (parseServices). */
+  readonly services: readonly ZeroconfService[];
+  /** True when every answer has TTL 0: the host withdraws these records (RFC 6762 §10.1). */
+  readonly goodbye: boolean;
+  readonly message: DnsMessage;
 }
 
 /** RFC 6762 §6.7: answers to legacy unicast queries carry TTLs of at most 10 seconds. */
@@ -190,6 +202,7 @@ export class ZeroconfResponder {
   readonly #logger: Logger;
   readonly #defaultAddress: string | undefined;
   #services: PublishedService[] = [];
+  readonly #announcementListeners = new Set<(announcement: ReceivedAnnouncement) => void>();
   #closed = false;
 
   private constructor(sockets: ResponderSockets, group: string, options: ResponderOptions) {
@@ -262,8 +275,19 @@ export class ZeroconfResponder {
     };
   }
 
+  /**
+   * Hears every response datagram that reaches the responder (a host announcing or
+   * withdrawing services), parsed; returns a function that stops listening. Responses are
+   * still only counted as ignored: nothing is answered or cached.
+   */
+  onAnnouncement(listener: (announcement: ReceivedAnnouncement) => void): () => void {
+    this.#announcementListeners.add(listener);
+    return () => this.#announcementListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#announcementListeners.clear();
     this.#closed = true;
     const sockets = [this.#sockets.unicast, this.#sockets.group];
     await Promise.all(
@@ -285,6 +309,7 @@ export class ZeroconfResponder {
     }
     if (decoded.message.isResponse || decoded.message.questions.length === 0) {
       this.stats.ignored += 1;
+      if (decoded.message.isResponse) this.#announce(decoded.message, from);
       return;
     }
     try {
@@ -293,6 +318,24 @@ export class ZeroconfResponder {
       // Echoing a hostile query's questions can fail to encode; that query goes unanswered.
       this.stats.malformed += 1;
       this.#logger.debug("could not answer query from %s: %s", from.address, String(error));
+    }
+  }
+
+  #announce(message: DnsMessage, from: RemoteInfo): void {
+    if (this.#announcementListeners.size === 0 || message.answers.length === 0) return;
+    const announcement: ReceivedAnnouncement = {
+      from: { address: from.address, port: from.port },
+      services: parseServices([message]),
+      goodbye: message.answers.every((record) => record.ttl === 0),
+      message,
+    };
+    for (const listener of [...this.#announcementListeners]) {
+      try {
+        listener(announcement);
+      } catch (error) {
+        // A listener's bug must not stop the responder answering queries.
+        this.#logger.debug("announcement listener failed: %s", String(error));
+      }
     }
   }
 

@@ -3,6 +3,7 @@
 // music in the Music app, then nothing. Each plays on from where it starts, and obeys
 // play, pause, skips and next/previous like a device's player.
 
+import type { FakeDmapItem, FakeDmapState } from "@atv/dmap/fake";
 import { ContentMediaType, PlaybackState } from "@atv/mrp";
 import { type FakeMrpUseCases, type FakePlayingState, solidPng, TINY_JPEG } from "@atv/mrp/fake";
 
@@ -62,5 +63,37 @@ export function demoSteps(useCases: FakeMrpUseCases): Array<() => void> {
     () => useCases.playQueue(DEMO_VIDEO_APP.bundleId, [demoVideo()]),
     () => useCases.playQueue(DEMO_MUSIC_APP.bundleId, demoTracks()),
     () => useCases.nothingPlaying(),
+  ];
+}
+
+// DMAP's media kinds (dmcp.mediakind, pyatv's daap.media_kind).
+const DMAP_MUSIC = 2;
+const DMAP_VIDEO = 3;
+
+/**
+ * The same demo as an Apple TV 3 plays it over DMAP, which knows no apps: the film, the
+ * album (artwork, if any, is PNG there), nothing playing.
+ */
+export function dmapDemoSteps(state: FakeDmapState): Array<() => void> {
+  const video = demoVideo();
+  const film: FakeDmapItem = {
+    title: video.title ?? "",
+    genre: video.genre ?? "",
+    totalTime: video.totalTime ?? 0,
+    mediaKind: DMAP_VIDEO,
+    artwork: demoVideoArtwork(),
+  };
+  const tracks: FakeDmapItem[] = demoTracks().map((track) => ({
+    title: track.title ?? "",
+    artist: track.artist ?? "",
+    album: track.album ?? "",
+    genre: track.genre ?? "",
+    totalTime: track.totalTime ?? 0,
+    mediaKind: DMAP_MUSIC,
+  }));
+  return [
+    () => state.playItems([film], { positionMs: (video.position ?? 0) * 1000, playing: true }),
+    () => state.playItems(tracks, { playing: true }),
+    () => state.nothingPlaying(),
   ];
 }

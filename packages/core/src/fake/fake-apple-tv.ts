@@ -5,7 +5,7 @@ import {
   FakeCompanionDevice,
   type FakeCompanionEvent,
 } from "@atv/companion/fake";
-import { dmapAnnouncements } from "@atv/dmap/fake";
+import { dmapAnnouncements, FakeDmapDevice, type FakeDmapEvent } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol, tcpListen } from "@atv/interface";
 import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
 import { raopAnnouncement } from "@atv/raop/fake";
@@ -18,7 +18,7 @@ import {
 } from "@atv/zeroconf";
 import { BUILT_IN_PROTOCOLS } from "../protocols.js";
 import { DeviceBuilder } from "../scan/device-builder.js";
-import { demoSteps } from "./demo-cycle.js";
+import { demoSteps, dmapDemoSteps } from "./demo-cycle.js";
 import { type FakePairings, PairingsFile } from "./pairings-file.js";
 import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
 import { ProtocolLink } from "./protocol-link.js";
@@ -75,6 +75,7 @@ export type FakeDeviceEvent = { protocol: Protocol } & (
   | FakeMrpEvent
   | FakePlayEvent
   | FakeCompanionEvent
+  | FakeDmapEvent
 );
 
 export interface FakeServiceInfo {
@@ -88,7 +89,7 @@ export interface FakeServiceInfo {
 interface ProtocolServer {
   readonly port: number;
   onEvent?(
-    listener: (event: FakeMrpEvent | FakePlayEvent | FakeCompanionEvent) => void,
+    listener: (event: FakeMrpEvent | FakePlayEvent | FakeCompanionEvent | FakeDmapEvent) => void,
   ): () => void;
   close(): Promise<void>;
 }
@@ -110,6 +111,8 @@ interface ServeContext {
   readonly idleTimeout: number | undefined;
   /** The port asked for `protocol`'s server (0: any). */
   port(protocol: Protocol): number;
+  /** The fake's mDNS responder: a DMAP device hears remotes announce themselves there. */
+  readonly responder: ZeroconfResponder;
 }
 
 /** Each protocol of the fake: how a real device announces it, and what serves it. */
@@ -129,7 +132,20 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.DMAP,
     announce: (id, port) => dmapAnnouncements(id, port),
-    serve: ({ address, port }) => acceptingListener(address, port(Protocol.DMAP)),
+    serve: ({ identity, address, port, pin, logger, idleTimeout, responder }) =>
+      dmapServer(
+        FakeDmapDevice.start({
+          address,
+          port: port(Protocol.DMAP),
+          name: identity.name,
+          identifier: identity.dmapIdentifier,
+          ...(identity.homeSharingId ? { homeSharingId: identity.homeSharingId } : {}),
+          pin,
+          ...(idleTimeout ? { idleTimeout } : {}),
+          ...(logger ? { logger } : {}),
+        }),
+        responder,
+      ),
   },
   {
     protocol: Protocol.AirPlay,
@@ -256,6 +272,7 @@ export class FakeAppleTV {
         playDuration: options.playDuration,
         idleTimeout: options.idleTimeout,
         port,
+        responder,
       };
       if (mrp) servers.push({ protocol: Protocol.MRP, server: mrp });
       for (const fake of PROTOCOL_FAKES) {
@@ -316,6 +333,8 @@ export class FakeAppleTV {
     const mrp = this.mrp?.state;
     const companion = this.companion?.state;
     const airplay = this.airplay?.pairing.pairings;
+    const dmap = this.dmap;
+    for (const guid of kept.dmap) dmap?.state.addPairedGuid(guid);
     for (const client of kept.mrp) mrp?.addPairedClient(client);
     for (const client of kept.companion) companion?.addPairedClient(client);
     for (const pairing of kept.airplay) airplay?.restore(pairing);
@@ -324,6 +343,7 @@ export class FakeAppleTV {
       mrp: mrp?.pairings ?? kept.mrp,
       companion: companion?.pairings ?? kept.companion,
       airplay: airplay?.entries ?? kept.airplay,
+      dmap: dmap?.state.pairedGuids ?? kept.dmap,
     });
     const save = () => file.save(snapshot);
     this.#unsubscribes.push(
@@ -331,6 +351,9 @@ export class FakeAppleTV {
         mrp?.onPairingsChanged(save),
         companion?.onPairingsChanged(save),
         airplay?.onChange(save),
+        dmap?.onEvent((event) => {
+          if (event.kind === "paired") save();
+        }),
       ].filter((unsubscribe) => unsubscribe !== undefined),
     );
     this.#pairingsFile = file;
@@ -375,6 +398,14 @@ export class FakeAppleTV {
       : undefined;
   }
 
+  /** The DMAP device inside the fake (what it plays, the remotes paired with it). */
+  get dmap(): FakeDmapDevice | undefined {
+    const server = this.#servers.find((s) => s.protocol === Protocol.DMAP)?.server;
+    return server !== undefined && "device" in server && server.device instanceof FakeDmapDevice
+      ? server.device
+      : undefined;
+  }
+
   /** The Companion side of the fake (its apps, accounts, power), when the profile has one. */
   get companion(): FakeCompanionDevice | undefined {
     const server = this.#servers.find((s) => s.protocol === Protocol.Companion)?.server;
@@ -395,8 +426,9 @@ export class FakeAppleTV {
    */
   startNowPlayingCycle(intervalMs = 3000, options: { static?: boolean } = {}): () => void {
     const useCases = this.mrp?.useCases;
-    if (useCases === undefined) return () => {};
-    const steps = demoSteps(useCases);
+    const dmap = this.dmap?.state;
+    const steps = useCases ? demoSteps(useCases) : dmap ? dmapDemoSteps(dmap) : [];
+    if (steps.length === 0) return () => {};
     let next = 0;
     const step = () => {
       steps[next]?.();
@@ -530,6 +562,29 @@ async function companionServer(
     },
     onEvent: (listener) => device.onEvent(listener),
     close: () => device.close(),
+  };
+}
+
+/**
+ * The fake DMAP device as one of the fake's servers. Like an Apple TV in Settings >
+ * Remotes, it pairs with a remote that announces itself to the fake's mDNS responder.
+ */
+async function dmapServer(
+  starting: Promise<FakeDmapDevice>,
+  responder: ZeroconfResponder,
+): Promise<ProtocolServer & { device: FakeDmapDevice }> {
+  const device = await starting;
+  const stopWatching = device.watchForRemotes(responder);
+  return {
+    device,
+    get port() {
+      return device.port;
+    },
+    onEvent: (listener) => device.onEvent(listener),
+    close: async () => {
+      stopWatching();
+      await device.close();
+    },
   };
 }
 

@@ -12,9 +12,11 @@ export interface FakePairings {
   readonly mrp: readonly PairedClient[];
   readonly companion: readonly PairedClient[];
   readonly airplay: readonly FakeAirPlayPairing[];
+  /** DMAP remotes' pairing GUIDs ("0x" and 16 hex digits). */
+  readonly dmap: readonly string[];
 }
 
-export const NO_PAIRINGS: FakePairings = { mrp: [], companion: [], airplay: [] };
+export const NO_PAIRINGS: FakePairings = { mrp: [], companion: [], airplay: [], dmap: [] };
 
 const FORMAT_VERSION = 1;
 
@@ -34,6 +36,7 @@ export function encodePairings(pairings: FakePairings): string {
         ? { scheme: "hap", identifier: hex(p.identifier), publicKey: hex(p.publicKey) }
         : { scheme: "legacy", publicKey: hex(p.publicKey), user: p.user },
     ),
+    dmap: pairings.dmap,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -57,7 +60,10 @@ export function decodePairings(text: string): FakePairings {
     const identifier = bytesOf(entry.identifier);
     return entry.scheme === "hap" && identifier ? [{ scheme: "hap", identifier, publicKey }] : [];
   });
-  return { mrp: clients(document.mrp), companion: clients(document.companion), airplay };
+  const dmap = (Array.isArray(document.dmap) ? document.dmap : []).filter(
+    (guid): guid is string => typeof guid === "string" && /^0x[0-9A-F]{16}$/.test(guid),
+  );
+  return { mrp: clients(document.mrp), companion: clients(document.companion), airplay, dmap };
 }
 
 /** The pairings kept at `path`; none when there is no such file yet. */
