@@ -1,8 +1,8 @@
 // The quick-start demo: start a simulated Apple TV (tvOS 17: no MRP port, control only
 // through AirPlay 2's tunnel), find it, pair with it over AirPlay, control it and watch
 // what it plays with the CLIs, play a local file on it, pair Companion too and use it
-// (apps, keyboard, power, touch), then stop it. Artwork and the played file live in a
-// temporary folder.
+// (apps, keyboard, power, touch), then stop it; then an Apple TV 3, paired and controlled
+// over DMAP. Artwork and the played file live in a temporary folder.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,17 +23,22 @@ const base = [
 ];
 
 /** Pairs over `protocol` with the PIN atvfake shows (1111); returns the credentials. */
-function pairOver(protocol) {
-  const paired = run("atvremote", ["--protocol", protocol, "--pin", "1111", "pair"]);
+function pairOver(protocol, target = base) {
+  const paired = run(
+    "atvremote",
+    ["--protocol", protocol, "--pin", "1111", "pair"],
+    undefined,
+    target,
+  );
   const credentials = /credentials: (\S+)/.exec(paired)?.[1];
   if (!credentials) throw new Error(`no credentials in the ${protocol} pairing output`);
   return credentials;
 }
 
-/** Runs a CLI as a user would, showing the command line and its output. */
-function run(app, args, show = args) {
-  console.log(`\n$ ${app} ${[...base, ...show].join(" ")}`);
-  const result = spawnSync(process.execPath, [bins[app], ...base, ...args], {
+/** Runs a CLI as a user would against `target`, showing the command line and its output. */
+function run(app, args, show = args, target = base) {
+  console.log(`\n$ ${app} ${[...target, ...show].join(" ")}`);
+  const result = spawnSync(process.execPath, [bins[app], ...target, ...args], {
     cwd: workDir,
     encoding: "utf8",
     input: "",
@@ -95,6 +100,7 @@ try {
   if (!output.includes("com.netflix.Netflix") || !/^hello$/m.test(output)) {
     throw new Error("the Companion commands did not reach the fake");
   }
+  await dmapDemo();
 } catch (error) {
   console.error(`demo failed: ${error.message}`);
   failed = true;
@@ -104,3 +110,35 @@ try {
   console.log("\natvfake stopped.");
 }
 process.exitCode = failed ? 1 : 0;
+
+/**
+ * An Apple TV 3 over DMAP: pairing (the fake calls atv's pairing server back, as the TV
+ * does once the PIN is typed in Settings > Remotes), then commands with the credentials
+ * the pairing saved, found by name.
+ */
+async function dmapDemo() {
+  const atv3 = await startFake(["--profile", "atv3", "--static"]);
+  try {
+    const target = [
+      "-s",
+      atv3.ready.address,
+      "--mdns-port",
+      String(atv3.ready.mdns_port),
+      "--storage-filename",
+      join(workDir, "pyatv.conf"),
+    ];
+    console.log(`\natvfake: "${atv3.ready.name}" (Apple TV 3), mDNS port ${atv3.ready.mdns_port}`);
+    pairOver("dmap", target);
+    const output = run(
+      "atvremote",
+      ["-n", atv3.ready.name, "playing", "pause", "next"],
+      undefined,
+      target,
+    );
+    if (!output.includes("Title:")) throw new Error("nothing played over DMAP");
+    const command = await atv3.waitForEvent((event) => event.event === "command");
+    console.log(`atvfake: ${JSON.stringify(command)}`);
+  } finally {
+    await atv3.stop();
+  }
+}
