@@ -1,3 +1,4 @@
+import { formatWithOptions } from "node:util";
 import {
   AuthenticationError,
   HttpError,
@@ -171,5 +172,22 @@ describe("DaapRequester", () => {
   it("gives a non-DMAP body as it came", async () => {
     const { requester } = await setUp(() => ({ body: Uint8Array.of(0x89, 0x50) }));
     expect([...(await requester.getRaw("art?[AUTH]"))]).toEqual([0x89, 0x50]);
+  });
+
+  it("prints each answer's tags to the debug log", async () => {
+    const lines: string[] = [];
+    server = await TestServer.start((request) =>
+      request.path === "/login"
+        ? { body: loginAnswer(7) }
+        : { body: dmapTag.container("cmst", dmapTag.uint32("caps", 4)) },
+    );
+    http = new DmapHttpClient({ host: "127.0.0.1", port: server.port });
+    const logged = new DaapRequester(http, GUID, {
+      debug: (message, ...args) => lines.push(formatWithOptions({}, message, ...args)),
+    });
+    await logged.get("ctrl-int/1/playstatusupdate?[AUTH]");
+    expect(lines).toContain(
+      "dmap: ctrl-int/1/playstatusupdate answered:\ncmst: [container, dmcp.playstatus]\n  caps: 4 [uint, dacp.playstatus]",
+    );
   });
 });

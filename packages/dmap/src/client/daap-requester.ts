@@ -12,7 +12,7 @@ import {
   ProtocolError,
   silentLogger,
 } from "@atv/interface";
-import { type DmapNode, decodeDmap, first } from "../tags/index.js";
+import { type DmapNode, decodeDmap, first, prettyDmap } from "../tags/index.js";
 import type { DmapHttpClient, DmapHttpResponse } from "./http-client.js";
 
 /** The headers pyatv's DaapRequester sends with every request (daap.py _DMAP_HEADERS). */
@@ -109,7 +109,7 @@ export class DaapRequester {
 
   /** GET of a DMAP answer; `command` may hold "[AUTH]" where the session id goes. */
   async get(command: string, opts: DaapRequestOptions = {}): Promise<DmapNode[]> {
-    return decodeDmap(await this.getRaw(command, opts));
+    return this.#decode(command, await this.getRaw(command, opts));
   }
 
   /** GET of an answer that is not DMAP (artwork): the body as it came. */
@@ -121,7 +121,18 @@ export class DaapRequester {
   /** POST with an optional DMAP body; the answer decoded (often empty). */
   async post(command: string, opts: DaapPostOptions = {}): Promise<DmapNode[]> {
     await this.#assureLoggedIn(opts);
-    return decodeDmap(await this.#send("POST", command, opts, true));
+    return this.#decode(command, await this.#send("POST", command, opts, true));
+  }
+
+  /** The answer's tree, printed tag by tag to the debug log. */
+  #decode(command: string, body: Uint8Array): DmapNode[] {
+    const nodes = decodeDmap(body);
+    if (nodes.length > 0) {
+      // Formatted only by a logger that prints it ("%s" calls toString).
+      const tree = { toString: () => prettyDmap(nodes).trimEnd() };
+      this.#logger.debug("dmap: %s answered:\n%s", command.split("?", 1)[0], tree);
+    }
+    return nodes;
   }
 
   async #login(opts: DaapRequestOptions): Promise<number> {
