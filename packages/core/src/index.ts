@@ -87,6 +87,7 @@ export {
   PlaybackError,
   type Playing,
   type PlayingInit,
+  PlayingSubscriber,
   type PlayUrlOptions,
   type Power,
   type PowerListener,
