@@ -7,24 +7,32 @@ type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 /**
  * Node's own modules that the CLIs load only when a command uses them. Node's start has
  * not loaded these, so each costs compiling its source (http brings seven more, crypto
- * sixteen): ~10 ms of a cold `playing` that needs none of http, readline, assert or, over
- * MRP without credentials, crypto. Modules Node's start already holds (fs, path, events,
+ * sixteen, net and stream a dozen): ~10 ms of a cold `playing` that needs none of http,
+ * readline, assert or, over MRP without credentials, crypto, and ~3 ms of a `--help` that
+ * needs no sockets at all. Modules Node's start already holds (fs, path, events,
  * buffer, url, util) stay plain requires.
  */
 const LAZY_BUILTINS = new Set([
   "assert",
   "child_process",
   "crypto",
+  "dgram",
+  "diagnostics_channel",
   "dns",
   "fs/promises",
   "http",
   "https",
+  "net",
   "os",
   "perf_hooks",
   "readline",
+  "stream",
   "stream/promises",
+  "string_decoder",
   "timers/promises",
+  "tls",
   "tty",
+  "vm",
   "zlib",
 ]);
 
