@@ -104,6 +104,11 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
         "(url: str)",
         "Play media from an URL on the device.\n\nA local file is served from this machine while the device plays it.",
       ),
+      entry(
+        "stream_file",
+        "(path_or_url: str)",
+        "Stream a local or remote file to the device.\n\nTakes a file path, an http(s) URL or - for standard input (WAV, MP3, FLAC, Ogg Vorbis).",
+      ),
     ],
   },
   {

@@ -10,6 +10,7 @@ import {
   PowerState,
   playingStr,
 } from "@atv/core";
+import { streamProgress } from "./stream-progress.js";
 
 /** What a command prints ("" for nothing) and its exit code. */
 export interface CommandResult {
@@ -86,6 +87,21 @@ const DEVICE_COMMANDS: Record<string, DeviceCommand> = {
     const url = args.join(",");
     if (url === "") throw new UsageError("play_url needs a URL or a file, e.g. play_url=URL");
     await atv.stream.playUrl(url);
+    return done();
+  },
+  // Audio from a file, an http(s) URL or "-" (standard input), streamed over RAOP; the
+  // command ends when it has been played, with its progress shown meanwhile.
+  stream_file: async ({ atv }, args) => {
+    const source = args.join(",");
+    if (source === "") {
+      throw new UsageError("stream_file needs a file, a URL or - for standard input");
+    }
+    const progress = streamProgress(process.stdout);
+    try {
+      await atv.stream.streamFile(source, { onProgress: progress.onProgress });
+    } finally {
+      progress.end();
+    }
     return done();
   },
   // pyatv's layout: each "App: <name> (<bundle id>)", joined by ", " on one line.

@@ -1,5 +1,5 @@
 // Commands atvscript runs beyond pyatv's (which has only playing, push_updates and the
-// remote-control buttons): keyboard, touch, power, apps and accounts, each answered with
+// remote-control buttons): keyboard, touch, power, apps, accounts and streaming, each answered with
 // one JSON object in pyatv's shape ({"result": "success", ...values}).
 
 import {
@@ -23,6 +23,16 @@ const SCRIPT_COMMANDS: Readonly<Record<string, ScriptCommand>> = {
   },
   turn_off: async (atv, call) => {
     await atv.power.turnOff();
+    return { command: call.name };
+  },
+  // Audio streamed over RAOP from a file, an http(s) URL or "-" (standard input); the
+  // answer comes when it has been played.
+  stream_file: async (atv, call) => {
+    const source = call.args.join(",");
+    if (source === "") {
+      throw new UsageError("stream_file needs a file, a URL or - for standard input");
+    }
+    await atv.stream.streamFile(source);
     return { command: call.name };
   },
   app_list: async (atv) => ({

@@ -28,6 +28,11 @@ export interface StreamFileOptions extends AbortOptions {
   metadata?: MediaMetadata;
   /** Use the file's metadata for whatever `metadata` leaves out. */
   overrideMissingMetadata?: boolean;
+  /**
+   * Told as the audio plays (about once a second, and at the end): the position and the
+   * duration in seconds, the duration undefined when the source does not tell it.
+   */
+  onProgress?: (position: number, duration: number | undefined) => void;
 }
 
 /** Playing media on the device (pyatv's Stream). */
