@@ -9,6 +9,7 @@ import { benchDmap } from "./dmap.mjs";
 import { benchLoopback } from "./loopback.mjs";
 import { benchMrp } from "./mrp.mjs";
 import { benchNowPlaying } from "./now-playing.mjs";
+import { benchRaop } from "./raop.mjs";
 import { benchScan } from "./scan.mjs";
 import { benchStorage } from "./storage.mjs";
 import { benchTunnel } from "./tunnel.mjs";
@@ -24,6 +25,7 @@ const rows = [
   ...(await benchConnect()),
   ...(await benchStorage()),
   ...(await benchDmap()),
+  ...(await benchRaop()),
 ];
 
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of repeated runs.`;
@@ -35,6 +37,7 @@ const table = [
 /** Rates as whole numbers with separators; times and ratios to a tenth (two places below 10). */
 function format(row) {
   if (row.unit === "/s") return `${Math.round(row.value).toLocaleString("en-US")}/s`;
+  if (row.unit === "packets") return `${row.value} packets`;
   const figure = row.value.toFixed(row.value < 10 ? 2 : 1);
   return row.unit === "×" ? `${figure}×` : `${figure} ${row.unit}`;
 }

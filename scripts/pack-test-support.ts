@@ -8,7 +8,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -133,16 +132,28 @@ export async function tarballFiles(tarball: string): Promise<string[]> {
 }
 
 /**
+ * The folder of `dep` as Node would find it from `from`: node_modules/<dep> in `from` or
+ * the nearest folder above (a package's exports may not include its package.json, so it
+ * cannot be resolved by name).
+ */
+function packageDir(from: string, dep: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", dep);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`${dep} is not installed for ${from}`);
+  }
+}
+
+/**
  * Where the workspace installed each third-party dependency of the packed packages: the
  * real directory (pnpm's store layout), whose own dependencies sit beside it.
  */
 function thirdPartyDirs(packed: Map<string, PackedPackage>): Record<string, string> {
   const dirs: Record<string, string> = {};
   for (const { dir, packed: manifest } of packed.values()) {
-    const require = createRequire(join(dir, "package.json"));
     for (const dep of Object.keys(manifest.dependencies ?? {})) {
       if (dep.startsWith("@atv/") || dep in dirs) continue;
-      dirs[dep] = realpathSync(dirname(require.resolve(`${dep}/package.json`)));
+      dirs[dep] = realpathSync(packageDir(dir, dep));
     }
   }
   return dirs;

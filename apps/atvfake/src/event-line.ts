@@ -27,6 +27,7 @@ function fieldsOf(event: FakeDeviceEvent): Record<string, unknown> {
     case "volume":
       return {
         level: event.level,
+        ...("percent" in event ? { percent: event.percent } : {}),
         ...("outputDevice" in event && event.outputDevice !== undefined
           ? { output_device: event.outputDevice }
           : {}),
@@ -54,6 +55,22 @@ function fieldsOf(event: FakeDeviceEvent): Record<string, unknown> {
       return { text: event.text };
     case "keyboard_focus":
       return { focused: event.focused };
+    case "stream_start":
+      return { format: event.format };
+    case "stream_end":
+      return { frames: event.frames, sha256: event.sha256, format: event.format };
+    case "metadata":
+      return {
+        ...(event.title !== undefined ? { title: event.title } : {}),
+        ...(event.artist !== undefined ? { artist: event.artist } : {}),
+        ...(event.album !== undefined ? { album: event.album } : {}),
+      };
+    case "artwork":
+      return { mimetype: event.mimetype, length: event.length };
+    case "progress":
+      return { start: event.start, current: event.current, end: event.end };
+    case "retransmit_request":
+      return { seqno: event.seqno, count: event.count };
     case "login":
       return { method: event.method };
     case "paired":

@@ -37,6 +37,15 @@ describe("stream_file progress", () => {
     expect(written).toEqual(["0:01 / 0:04 (30.0%)\n", "0:02\n"]);
   });
 
+  it("prints the end once, even within a second already shown", () => {
+    const { out, written } = capture(false);
+    const progress = streamProgress(out);
+    progress.onProgress(1, 1.5);
+    progress.onProgress(1.5, 1.5);
+    progress.onProgress(1.5, 1.5);
+    expect(written).toEqual(["0:01 / 0:01 (66.7%)\n", "0:01 / 0:01 (100.0%)\n"]);
+  });
+
   it("keeps the bar within its width past the end", () => {
     expect(progressText(90, 60, true)).toContain(`[${"#".repeat(30)}]`);
   });

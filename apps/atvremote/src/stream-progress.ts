@@ -36,6 +36,7 @@ export function streamProgress(out: ProgressOutput): {
   end(): void;
 } {
   let shown = -1;
+  let finished = false;
   let drawn = false;
   return {
     onProgress(position, duration) {
@@ -44,10 +45,12 @@ export function streamProgress(out: ProgressOutput): {
         drawn = true;
         return;
       }
-      // A line per whole second reached, never two for the same second.
+      // A line per whole second reached, never two for the same second, and the end.
       const second = Math.floor(position);
-      if (second === shown) return;
+      const ended = duration !== undefined && position >= duration;
+      if (second === shown && !(ended && !finished)) return;
       shown = second;
+      finished ||= ended;
       out.write(`${progressText(position, duration, false)}\n`);
     },
     end() {

@@ -3,7 +3,7 @@ import { companionPlugin } from "@atv/companion";
 import { dmapPlugin } from "@atv/dmap";
 import type { Protocol, ProtocolPlugin } from "@atv/interface";
 import { mrpPlugin } from "@atv/mrp";
-import { raopScanPlugin } from "@atv/raop";
+import { raopPlugin } from "@atv/raop";
 
 /**
  * Every built-in protocol. Core's generic code works over this list and nothing else.
@@ -14,7 +14,7 @@ export const BUILT_IN_PROTOCOLS: readonly ProtocolPlugin[] = [
   companionPlugin,
   dmapPlugin,
   mrpPlugin,
-  raopScanPlugin,
+  raopPlugin,
 ];
 
 /** The plugins for `protocols` (all when undefined or empty). */

@@ -14,7 +14,7 @@ import type { Protocol } from "./const.js";
 import type { Logger } from "./logger.js";
 import type { ProtocolScanPlugin } from "./scan-plugin.js";
 import type { Service } from "./service.js";
-import type { InfoSettings, MrpTunnel } from "./settings.js";
+import type { InfoSettings, MrpTunnel, RaopSettings } from "./settings.js";
 
 export interface PairOptions extends AbortOptions {
   /** The name the device lists this remote under (pyatv's --remote-name). */
@@ -47,6 +47,8 @@ export interface ConnectOptions extends AbortOptions {
   mrpTunnel?: MrpTunnel;
   /** How this client presents itself to the device; pyatv's defaults otherwise. */
   info?: InfoSettings;
+  /** RAOP's protocol version and UDP ports (pyatv's raop settings); defaults otherwise. */
+  raop?: Partial<Pick<RaopSettings, "protocolVersion" | "controlPort" | "timingPort">>;
 }
 
 /**

@@ -1,1 +1,34 @@
+export type { AudioMetadata, AudioSource, OpenAudioSourceOptions } from "./audio/index.js";
+export { encodeWav, openAudioSource } from "./audio/index.js";
+export {
+  connectRaop,
+  INITIAL_VOLUME,
+  RaopClient,
+  type RaopConnectOptions,
+  type RaopProtocolVersion,
+  type RaopStreamOptions,
+  type RaopStreamSource,
+  VOLUME_STEP,
+} from "./client/client.js";
+export {
+  LATENCY_FRAMES,
+  MISSING_METADATA,
+  type StreamStats,
+} from "./client/stream-session.js";
+export {
+  type RaopConnectOptions as RaopPluginConnectOptions,
+  type RaopStreamFileOptions,
+  raopPlugin,
+  raopSession,
+} from "./plugin.js";
 export { AIRPORT_SERVICE_TYPE, RAOP_SERVICE_TYPE, raopScanPlugin, splitRaopName } from "./scan.js";
+export {
+  BYTES_PER_FRAME,
+  CHANNELS,
+  dbfsToPct,
+  decodeAlacFrame,
+  encodeAlacFrame,
+  FRAMES_PER_PACKET,
+  pctToDbfs,
+  SAMPLE_RATE,
+} from "./wire/index.js";

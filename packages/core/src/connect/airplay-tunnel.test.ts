@@ -50,7 +50,8 @@ describe("connect() with AirPlay", () => {
     await pairWith(device, Protocol.AirPlay);
     const atv = await connect(device, { timeout: 5000 });
     closers.push(() => atv.close());
-    expect(atv.protocols).toEqual([Protocol.MRP, Protocol.AirPlay]);
+    // RAOP too: it needs nothing to connect (each stream makes its own connection).
+    expect(atv.protocols).toEqual([Protocol.MRP, Protocol.AirPlay, Protocol.RAOP]);
     expect((await atv.metadata.playing()).title).toBe("dummy");
     await atv.remoteControl.next();
     expect(fake.mrp?.state.commands.map((c) => c.name)).toEqual(["next"]);
@@ -61,7 +62,7 @@ describe("connect() with AirPlay", () => {
     const { device } = await fakeDevice("tvos17");
     const atv = await connect(device, { timeout: 5000 });
     closers.push(() => atv.close());
-    expect(atv.protocols).toEqual([Protocol.AirPlay]);
+    expect(atv.protocols).toEqual([Protocol.AirPlay, Protocol.RAOP]);
     await expect(atv.remoteControl.next()).rejects.toThrow(/not supported/);
   });
 
@@ -96,7 +97,7 @@ describe("connect() with AirPlay", () => {
     await pairWith(device, Protocol.AirPlay);
     const atv = await connect(device, { timeout: 5000, mrpTunnel: MrpTunnel.Disable });
     closers.push(() => atv.close());
-    expect(atv.protocols).toEqual([Protocol.AirPlay]);
+    expect(atv.protocols).toEqual([Protocol.AirPlay, Protocol.RAOP]);
   });
 
   it("plays a local file; pause, play and stop go to AirPlay while it plays", async () => {
@@ -134,7 +135,9 @@ describe("connect() with AirPlay", () => {
     const atv = await connect(device, { timeout: 5000 });
     closers.push(() => atv.close());
     // DMAP too: the scan found the device's Home Sharing id, which logs in without pairing.
-    expect([...atv.protocols].sort()).toEqual([Protocol.DMAP, Protocol.AirPlay].sort());
+    expect([...atv.protocols].sort()).toEqual(
+      [Protocol.DMAP, Protocol.AirPlay, Protocol.RAOP].sort(),
+    );
     const plays: string[] = [];
     fake.onEvent((event) => {
       if (event.kind === "play_url") plays.push(event.url);

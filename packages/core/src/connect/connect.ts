@@ -1,5 +1,6 @@
 import {
   type AppleTV,
+  type ConnectOptions,
   DeviceIdMissingError,
   type DeviceListener,
   type InfoSettings,
@@ -31,6 +32,8 @@ export interface ConnectDeviceOptions {
   mrpTunnel?: MrpTunnel;
   /** How this client presents itself to the device; pyatv's defaults otherwise. */
   info?: InfoSettings;
+  /** RAOP's protocol version and UDP ports (pyatv's raop settings). */
+  raop?: ConnectOptions["raop"];
   /**
    * Settings of known devices: this device's credentials and passwords go onto a copy of
    * `config`, and its `info` and AirPlay `mrpTunnel` apply unless given above (pyatv).
@@ -100,6 +103,7 @@ export async function connect(
         connectedDirectly,
         ...(options.mrpTunnel ? { mrpTunnel: options.mrpTunnel } : {}),
         ...(options.info ? { info: options.info } : {}),
+        ...(options.raop ? { raop: options.raop } : {}),
       });
       return isSessionList(result) ? result : [result];
     });

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { airplayAnnouncement, FakeAirPlayDevice, type FakeAirPlayEvent } from "@atv/airplay/fake";
 import {
   companionAnnouncement,
@@ -6,9 +5,9 @@ import {
   type FakeCompanionEvent,
 } from "@atv/companion/fake";
 import { dmapAnnouncements, FakeDmapDevice, type FakeDmapEvent } from "@atv/dmap/fake";
-import { type AppleTV, PlainProperties, Protocol, tcpListen } from "@atv/interface";
+import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
 import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
-import { raopAnnouncement } from "@atv/raop/fake";
+import { type FakeRaopEvent, FakeRaopReceiver, raopAnnouncement } from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
   type Logger,
@@ -76,6 +75,7 @@ export type FakeDeviceEvent = { protocol: Protocol } & (
   | FakePlayEvent
   | FakeCompanionEvent
   | FakeDmapEvent
+  | FakeRaopEvent
 );
 
 export interface FakeServiceInfo {
@@ -89,7 +89,9 @@ export interface FakeServiceInfo {
 interface ProtocolServer {
   readonly port: number;
   onEvent?(
-    listener: (event: FakeMrpEvent | FakePlayEvent | FakeCompanionEvent | FakeDmapEvent) => void,
+    listener: (
+      event: FakeMrpEvent | FakePlayEvent | FakeCompanionEvent | FakeDmapEvent | FakeRaopEvent,
+    ) => void,
   ): () => void;
   close(): Promise<void>;
 }
@@ -186,15 +188,30 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   {
     protocol: Protocol.RAOP,
     announce: (id, port) => [raopAnnouncement(id, port)],
-    serve: ({ address, port }) => acceptingListener(address, port(Protocol.RAOP)),
+    serve: async ({ address, port, logger, idleTimeout }) => {
+      const receiver = await FakeRaopReceiver.start({
+        address,
+        port: port(Protocol.RAOP),
+        version: "v1",
+        ...(idleTimeout ? { idleTimeout } : {}),
+        ...(logger ? { logger } : {}),
+      });
+      return {
+        receiver,
+        get port() {
+          return receiver.port;
+        },
+        onEvent: (listener) => receiver.onEvent(listener),
+        close: () => receiver.close(),
+      };
+    },
   },
 ];
 
 /**
  * A simulated Apple TV: a server per protocol the profile's device offers, each announced
- * over mDNS as such a device announces it, plus its _device-info record. MRP is served by
- * @atv/mrp's fake device; protocols whose clients are still to come get a listener that
- * accepts connections (so wake-up knocks and connection attempts find a live port).
+ * over mDNS as such a device announces it, plus its _device-info record: each protocol
+ * package's fake device (MRP, AirPlay, Companion, DMAP, RAOP) serves its protocol.
  */
 export class FakeAppleTV {
   readonly identity: FakeIdentity;
@@ -406,6 +423,16 @@ export class FakeAppleTV {
       : undefined;
   }
 
+  /** The RAOP receiver inside the fake (the audio streams it received, their checksums). */
+  get raop(): FakeRaopReceiver | undefined {
+    const server = this.#servers.find((s) => s.protocol === Protocol.RAOP)?.server;
+    return server !== undefined &&
+      "receiver" in server &&
+      server.receiver instanceof FakeRaopReceiver
+      ? server.receiver
+      : undefined;
+  }
+
   /** The Companion side of the fake (its apps, accounts, power), when the profile has one. */
   get companion(): FakeCompanionDevice | undefined {
     const server = this.#servers.find((s) => s.protocol === Protocol.Companion)?.server;
@@ -585,15 +612,5 @@ async function dmapServer(
       stopWatching();
       await device.close();
     },
-  };
-}
-
-/** A listener that accepts connections and closes them, for protocols not served yet. */
-async function acceptingListener(address: string, wanted: number): Promise<ProtocolServer> {
-  const server = createServer((socket) => socket.destroy());
-  const port = await tcpListen(server, address, wanted);
-  return {
-    port,
-    close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }

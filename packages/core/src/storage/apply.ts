@@ -4,6 +4,7 @@ import {
   type AbortOptions,
   type AirPlaySettings,
   type AppleTV,
+  type ConnectOptions,
   type InfoSettings,
   type MrpTunnel,
   Protocol,
@@ -62,6 +63,7 @@ export function updateFromConfig(settings: Settings, config: AppleTV): void {
 interface StoredConnectOptions extends AbortOptions {
   info?: InfoSettings;
   mrpTunnel?: MrpTunnel;
+  raop?: ConnectOptions["raop"];
 }
 
 /**
@@ -83,6 +85,11 @@ export async function withStoredSettings<T extends StoredConnectOptions>(
       ...options,
       info: options.info ?? settings.info,
       mrpTunnel: options.mrpTunnel ?? settings.protocols.airplay.mrpTunnel,
+      raop: options.raop ?? {
+        protocolVersion: settings.protocols.raop.protocolVersion,
+        controlPort: settings.protocols.raop.controlPort,
+        timingPort: settings.protocols.raop.timingPort,
+      },
     },
   };
 }

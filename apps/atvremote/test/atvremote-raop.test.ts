@@ -1,0 +1,88 @@
+// Issue 13's "done when", with the built CLIs against the default fake (tvOS 17): a WAV
+// streamed with stream_file= arrives whole (the fake's checksum of the PCM it received is
+// the source's, plus the silence that fills the last packet), with progress shown.
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeAppleTV } from "@atv/core/fake";
+import { encodeWav } from "@atv/raop";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../scripts/cli-test-support.js";
+
+const RATE = 44_100;
+const FRAMES_PER_PACKET = 352;
+
+/** A WAV of `frames` stereo 16-bit frames at 44.1 kHz (a chord), and its PCM. */
+function toneWav(frames: number): { wav: Buffer; pcm: Buffer } {
+  const pcm = Buffer.alloc(frames * 4);
+  for (let i = 0; i < frames; i++) {
+    pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / RATE)), i * 4);
+    pcm.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * 660 * i) / RATE)), i * 4 + 2);
+  }
+  return { wav: Buffer.from(encodeWav(pcm)), pcm };
+}
+
+describe("stream_file over RAOP", () => {
+  let fake: FakeAppleTV;
+  let base: string[];
+  let folder: string;
+
+  beforeAll(async () => {
+    fake = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0 });
+    base = ["-s", "127.0.0.1", "--mdns-port", String(fake.mdnsPort)];
+    folder = await mkdtemp(join(tmpdir(), "atv-raop-cli-"));
+  });
+  afterAll(async () => {
+    await fake.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("plays the whole file: the fake's checksum is the source's", async () => {
+    const frames = Math.round(RATE * 1.5) + 100; // not a whole number of packets
+    const { wav, pcm } = toneWav(frames);
+    const file = join(folder, "tone.wav");
+    await writeFile(file, wav);
+    const before = fake.raop?.streams.length ?? 0;
+    const result = await runCli("atvremote", [...base, `stream_file=${file}`]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // Not a terminal: a plain line per second of audio, the last at the end.
+    expect(result.stdout).toMatch(/^0:00 \/ 0:01 \(\d+\.\d%\)\n/);
+    expect(result.stdout).toContain("0:01 / 0:01 (100.0%)\n");
+    const streams = fake.raop?.streams ?? [];
+    expect(streams.length).toBe(before + 1);
+    const stream = streams[streams.length - 1];
+    const padding = (FRAMES_PER_PACKET - (frames % FRAMES_PER_PACKET)) % FRAMES_PER_PACKET;
+    const expected = createHash("sha256")
+      .update(Buffer.concat([pcm, Buffer.alloc(padding * 4)]))
+      .digest("hex");
+    expect(stream?.frames).toBe(frames + padding);
+    expect(stream?.sha256).toBe(expected);
+    expect(stream?.missing).toBe(0);
+  });
+
+  it("says what is wrong with a file it cannot play, before anything is sent", async () => {
+    const before = fake.raop?.events.length ?? 0;
+    const missing = await runCli("atvremote", [...base, `stream_file=${join(folder, "none.wav")}`]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr + missing.stdout).toContain("none.wav");
+    const garbage = join(folder, "garbage.mp3");
+    await writeFile(garbage, Buffer.from("this is not audio at all, just text"));
+    const corrupt = await runCli("atvremote", [...base, `stream_file=${garbage}`]);
+    expect(corrupt.code).not.toBe(0);
+    const events = (fake.raop?.events ?? []).slice(before);
+    expect(events.filter((e) => e.kind === "stream_start")).toEqual([]);
+  });
+
+  it("answers atvscript's stream_file with one JSON object", async () => {
+    const { wav } = toneWav(RATE / 2);
+    const file = join(folder, "short.wav");
+    await writeFile(file, wav);
+    const result = await runCli("atvscript", [...base, `stream_file=${file}`]);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      result: "success",
+      command: "stream_file",
+    });
+  });
+});
