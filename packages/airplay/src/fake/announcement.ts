@@ -40,7 +40,9 @@ export function receiverGeneration(device: {
   readonly model: string;
   readonly osVersion: string;
 }): ReceiverGeneration {
-  if (lookupOs(lookupModel(device.model)) === OperatingSystem.Legacy) return "legacy";
+  // Apple TV 2/3 and AirPort Express: AirPlay 1 receivers.
+  const os = lookupOs(lookupModel(device.model));
+  if (os === OperatingSystem.Legacy || os === OperatingSystem.AirPortOS) return "legacy";
   return Number.parseInt(device.osVersion, 10) >= 17 ? "tvos17" : "tvos";
 }
 

@@ -1,7 +1,7 @@
 // Streaming through the facade: a file to the fake's RAOP receiver, with the volume changed
 // while it plays and what it plays reported, as pyatv's RAOP does.
 import { createHash } from "node:crypto";
-import { DeviceState, Protocol } from "@atv/interface";
+import { DeviceModel, DeviceState, Protocol } from "@atv/interface";
 import { encodeWav } from "@atv/raop";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeAppleTV } from "../fake/fake-apple-tv.js";
@@ -73,5 +73,22 @@ describe("streaming audio through connect()", () => {
     expect(volumes.at(-1)).toBeCloseTo(-15, 1);
     expect(positions.at(-1)).toBeCloseTo(2, 1);
     expect((await atv.metadata.playing()).deviceState).toBe(DeviceState.Idle);
+  });
+
+  it("streams to the speaker profile, which offers AirPlay and RAOP alone", async () => {
+    const fake = await FakeAppleTV.start({ address: "127.0.0.1", mdnsPort: 0, profile: "speaker" });
+    closers.push(() => fake.close());
+    const [device] = await scan({ hosts: ["127.0.0.1"], mdnsPort: fake.mdnsPort, timeout: 5000 });
+    if (device === undefined) throw new Error("the fake was not found");
+    expect(device.services.map((service) => service.protocol).sort()).toEqual(
+      [Protocol.AirPlay, Protocol.RAOP].sort(),
+    );
+    expect(device.deviceInfo.model).toBe(DeviceModel.AirPortExpressGen2);
+    const atv = await connect(device, { timeout: 5000 });
+    closers.push(() => atv.close());
+    const { bytes, pcm } = wav(352 * 20);
+    await atv.stream.streamFile(bytes);
+    const stream = fake.raop?.streams.at(-1);
+    expect(stream?.sha256).toBe(createHash("sha256").update(pcm).digest("hex"));
   });
 });

@@ -19,7 +19,7 @@ import { BUILT_IN_PROTOCOLS } from "../protocols.js";
 import { DeviceBuilder } from "../scan/device-builder.js";
 import { demoSteps, dmapDemoSteps } from "./demo-cycle.js";
 import { type FakePairings, PairingsFile } from "./pairings-file.js";
-import { type FakeIdentity, type FakeProfile, fakeIdentity } from "./profiles.js";
+import { type FakeIdentity, type FakeProfile, fakeIdentity, profileProtocols } from "./profiles.js";
 import { ProtocolLink } from "./protocol-link.js";
 
 export interface FakeAppleTVOptions {
@@ -263,8 +263,9 @@ export class FakeAppleTV {
     try {
       // tvOS devices have MRP: on a port of its own up to tvOS 14, only through AirPlay's
       // tunnel later. The same MRP device serves both ways.
+      const offered = profileProtocols(profile);
       const mrp =
-        profile === "atv3"
+        profile === "atv3" || (offered !== undefined && !offered.includes(Protocol.MRP))
           ? undefined
           : await FakeMrpDevice.start({
               address,
@@ -294,6 +295,7 @@ export class FakeAppleTV {
       if (mrp) servers.push({ protocol: Protocol.MRP, server: mrp });
       for (const fake of PROTOCOL_FAKES) {
         // Ask with port 0 first: does this device offer the protocol at all?
+        if (offered !== undefined && !offered.includes(fake.protocol)) continue;
         if (fake.announce(identity, 0).length === 0) continue;
         if (fake.protocol === Protocol.MRP && mrp) {
           for (const announcement of fake.announce(identity, mrp.port)) {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { ed25519KeyPairFromSeed } from "@atv/hap";
+import { Protocol } from "@atv/interface";
 
 /** The kinds of device the fake can be. */
-export const FAKE_PROFILES = ["tvos14", "tvos17", "atv3"] as const;
+export const FAKE_PROFILES = ["tvos14", "tvos17", "atv3", "speaker"] as const;
 export type FakeProfile = (typeof FAKE_PROFILES)[number];
 
 /** What a device's announcements say about it (the protocol fakes' identity fields). */
@@ -35,6 +36,8 @@ interface ProfileFacts {
   readonly osVersion: string;
   readonly buildNumber: string;
   readonly homeSharing: boolean;
+  /** The protocols it offers, when fewer than its model's announcements would say. */
+  readonly protocols?: readonly Protocol[];
 }
 
 // Builds that pyatv's version table knows, so scans report a version for them.
@@ -63,7 +66,23 @@ const PROFILE_FACTS: Record<FakeProfile, ProfileFacts> = {
     buildNumber: "12H847",
     homeSharing: true,
   },
+  // An AirPlay speaker, an AirPort Express as pyatv knows it (AirPort10,115): AirPlay and
+  // RAOP only, AirPlay 1 style, as speakers and shairport-sync announce themselves.
+  speaker: {
+    defaultName: "Speaker",
+    model: "AirPort10,115",
+    internalName: "AirPort10,115",
+    osVersion: "7.8.1",
+    buildNumber: "78.1",
+    homeSharing: false,
+    protocols: [Protocol.AirPlay, Protocol.RAOP],
+  },
 };
+
+/** The protocols a fake of `profile` serves; undefined: all its model announces. */
+export function profileProtocols(profile: FakeProfile): readonly Protocol[] | undefined {
+  return PROFILE_FACTS[profile].protocols;
+}
 
 /**
  * The identity of a fake device of `profile` named `name`. Identifiers are derived from
