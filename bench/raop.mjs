@@ -7,7 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { connectRaop, encodeWav } from "@atv/raop";
+import { connectRaop } from "@atv/raop";
+import { encodeWav } from "@atv/raop/audio";
 import { startFake } from "../scripts/fake-process.mjs";
 
 const SECONDS = 60;

@@ -8,7 +8,7 @@ import { Buffer } from "node:buffer";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { encodeWav } from "@atv/raop";
+import { encodeWav } from "@atv/raop/audio";
 import { expect, it } from "vitest";
 import { assertBuilt, binPath, cliEnv } from "../scripts/cli-test-support.js";
 import {

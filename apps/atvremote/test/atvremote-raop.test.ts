@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeAppleTV } from "@atv/core/fake";
-import { encodeWav } from "@atv/raop";
+import { encodeWav } from "@atv/raop/audio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../scripts/cli-test-support.js";
 

@@ -1,5 +1,6 @@
+// The audio sources (and their WebAssembly decoders) are @atv/raop/audio: streaming loads
+// them when a stream starts, and nothing else pays for them.
 export type { AudioMetadata, AudioSource, OpenAudioSourceOptions } from "./audio/index.js";
-export { encodeWav, openAudioSource } from "./audio/index.js";
 export {
   connectRaop,
   INITIAL_VOLUME,

@@ -2,7 +2,7 @@
 // while it plays and what it plays reported, as pyatv's RAOP does.
 import { createHash } from "node:crypto";
 import { DeviceModel, DeviceState, Protocol } from "@atv/interface";
-import { encodeWav } from "@atv/raop";
+import { encodeWav } from "@atv/raop/audio";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeAppleTV } from "../fake/fake-apple-tv.js";
 import { scan } from "../scan/scan.js";

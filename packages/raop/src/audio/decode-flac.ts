@@ -1,5 +1,4 @@
 import { ProtocolError } from "@atv/interface";
-import { FLACDecoder } from "@wasm-audio-decoders/flac";
 import type { FormatDecoder, PcmBlock } from "./block.js";
 import { INPUT_CHUNK } from "./block.js";
 import type { ByteReader } from "./byte-reader.js";
@@ -77,7 +76,10 @@ export function checkDecoded(sampleRate: number, channels: number): void {
 export async function openFlac(reader: ByteReader, extra: AudioMetadata): Promise<FormatDecoder> {
   const header = await readFlacHeader(reader);
   const duration = header.totalSamples > 0 ? header.totalSamples / header.sampleRate : undefined;
-  const decoder = new FLACDecoder();
+  // Loaded here, not with this module: the decoder is large to load, and only this
+  // format needs it.
+  const { FLACDecoder: Decoder } = await import("@wasm-audio-decoders/flac");
+  const decoder = new Decoder();
   await decoder.ready;
   return new WasmStreamDecoder(reader, decoder, header.bytes, duration, {
     ...header.metadata,

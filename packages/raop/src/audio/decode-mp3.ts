@@ -1,5 +1,5 @@
 import { ProtocolError } from "@atv/interface";
-import { MPEGDecoder } from "mpg123-decoder";
+import type { MPEGDecoder } from "mpg123-decoder";
 import type { FormatDecoder, PcmBlock } from "./block.js";
 import { INPUT_CHUNK } from "./block.js";
 import type { ByteReader } from "./byte-reader.js";
@@ -17,7 +17,10 @@ export async function openMp3(
   const first = await reader.peekAvailable(256, 4096);
   const size = reader.input.size;
   const duration = mpegDuration(first, size === undefined ? undefined : size - tagLength);
-  const decoder = new MPEGDecoder({ enableGapless: true });
+  // Loaded here, not with this module: the decoder is large to load, and only this
+  // format needs it.
+  const { MPEGDecoder: Decoder } = await import("mpg123-decoder");
+  const decoder = new Decoder({ enableGapless: true });
   await decoder.ready;
   return new Mp3Decoder(reader, decoder, duration, metadata);
 }

@@ -1,5 +1,4 @@
 import { NotSupportedError, ProtocolError } from "@atv/interface";
-import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
 import type { FormatDecoder } from "./block.js";
 import type { ByteReader } from "./byte-reader.js";
 import { WasmStreamDecoder } from "./decode-flac.js";
@@ -109,7 +108,10 @@ export async function openOgg(reader: ByteReader, extra: AudioMetadata): Promise
       ? parseVorbisComment(comment.subarray(7))
       : {};
   const duration = await lastGranuleSeconds(reader.input, serial as number, sampleRate);
-  const decoder = new OggVorbisDecoder();
+  // Loaded here, not with this module: the decoder is large to load, and only this
+  // format needs it.
+  const { OggVorbisDecoder: Decoder } = await import("@wasm-audio-decoders/ogg-vorbis");
+  const decoder = new Decoder();
   await decoder.ready;
   return new WasmStreamDecoder(reader, decoder, pages, duration, { ...metadata, ...extra });
 }

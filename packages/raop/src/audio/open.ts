@@ -1,8 +1,5 @@
 import type { FormatDecoder } from "./block.js";
 import { ByteReader } from "./byte-reader.js";
-import { openFlac } from "./decode-flac.js";
-import { openMp3 } from "./decode-mp3.js";
-import { openOgg } from "./decode-ogg.js";
 import { openWav } from "./decode-wav.js";
 import { id3TagLength, parseId3 } from "./id3.js";
 import { openByteInput } from "./input.js";
@@ -59,11 +56,12 @@ async function openDecoder(reader: ByteReader): Promise<FormatDecoder> {
   switch (sniffFormat(head, tagged)) {
     case "wav":
       return openWav(reader);
+    // Each WebAssembly decoder is loaded when a file needs it (they are large to load).
     case "flac":
-      return openFlac(reader, tags);
+      return (await import("./decode-flac.js")).openFlac(reader, tags);
     case "ogg":
-      return openOgg(reader, tags);
+      return (await import("./decode-ogg.js")).openOgg(reader, tags);
     case "mp3":
-      return openMp3(reader, tags, tagLength ?? 0);
+      return (await import("./decode-mp3.js")).openMp3(reader, tags, tagLength ?? 0);
   }
 }
