@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
 
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
 import { lazyModules } from "./scripts/lazy-modules";
 
 // See scripts/stream-buffers-shim.cjs and scripts/long-shim.cjs.
@@ -9,6 +11,14 @@ const STREAM_BUFFERS_SHIM = fileURLToPath(
   new URL("./scripts/stream-buffers-shim.cjs", import.meta.url),
 );
 const LONG_SHIM = fileURLToPath(new URL("./scripts/long-shim.cjs", import.meta.url));
+// See scripts/audio-decoders.cjs; the decoders are @atv/raop's dependencies.
+const AUDIO_DECODERS = fileURLToPath(new URL("./scripts/audio-decoders.cjs", import.meta.url));
+const RAOP_MODULES = fileURLToPath(new URL("./packages/raop/node_modules", import.meta.url));
+const DECODER_PACKAGES = [
+  "mpg123-decoder",
+  "@wasm-audio-decoders/flac",
+  "@wasm-audio-decoders/ogg-vorbis",
+];
 
 /**
  * Build options for the command-line apps: the app as one CommonJS bundle with our
@@ -41,7 +51,19 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
       clean: true,
       splitting: false,
       define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
+      esbuildPlugins: [lazyModules(), fromSideBundle("audio-decoders.cjs", DECODER_PACKAGES)],
       onSuccess: async () => asciiOnly("dist/main.cjs"),
+    },
+    {
+      ...shared,
+      entry: { "audio-decoders": AUDIO_DECODERS },
+      format: ["cjs"],
+      clean: false,
+      splitting: false,
+      esbuildOptions(options) {
+        shared.esbuildOptions?.(options, { format: "cjs" });
+        options.nodePaths = [RAOP_MODULES];
+      },
     },
     {
       ...shared,
@@ -67,4 +89,24 @@ function asciiOnly(file: string): void {
     (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
   );
   if (ascii !== text) writeFileSync(file, ascii);
+}
+
+/**
+ * An esbuild plugin for the main bundle: each of `packages` is taken from `file`, a bundle
+ * built beside it (dist/), required only when the code first imports one of them.
+ */
+function fromSideBundle(file: string, packages: readonly string[]): Plugin {
+  const names = new Set(packages);
+  return {
+    name: "atv-side-bundle",
+    setup(build) {
+      build.onResolve({ filter: /^[@a-z]/ }, (args) =>
+        names.has(args.path) ? { path: args.path, namespace: "atv-side-bundle" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "atv-side-bundle" }, (args) => ({
+        loader: "js",
+        contents: `module.exports = require(require("node:path").join(__dirname, ${JSON.stringify(file)}))[${JSON.stringify(args.path)}];`,
+      }));
+    },
+  };
 }

@@ -62,6 +62,22 @@ describe("stream_file over RAOP", () => {
     expect(stream?.missing).toBe(0);
   });
 
+  // The WebAssembly decoders live in a bundle of their own beside the CLI's (dist/
+  // audio-decoders.cjs), loaded only for these formats.
+  it.each(["tone.mp3", "tone.flac", "tone.ogg"])("decodes and streams %s", async (name) => {
+    const fixture = join(import.meta.dirname, "../../../packages/raop/test-fixtures", name);
+    const before = fake.raop?.streams.length ?? 0;
+    const result = await runCli("atvremote", [...base, `stream_file=${fixture}`]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const streams = fake.raop?.streams ?? [];
+    expect(streams.length).toBe(before + 1);
+    // Half a second of tone, give or take what a lossy codec adds at its ends.
+    const frames = streams[streams.length - 1]?.frames ?? 0;
+    expect(frames).toBeGreaterThan(RATE * 0.45);
+    expect(frames).toBeLessThan(RATE * 0.6);
+  });
+
   it("says what is wrong with a file it cannot play, before anything is sent", async () => {
     const before = fake.raop?.events.length ?? 0;
     const missing = await runCli("atvremote", [...base, `stream_file=${join(folder, "none.wav")}`]);
