@@ -36,6 +36,20 @@ export class PlayingSubscriber {
     });
   }
 
+  /** The updates as they come, until the iterator ends (throwing its error, if any). */
+  async *take(): AsyncGenerator<Playing> {
+    while (true) {
+      await this.wait();
+      const next = this.queue.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.error !== undefined) throw this.error;
+      return;
+    }
+  }
+
   #notify(): void {
     const wake = this.#wake;
     this.#wake = undefined;

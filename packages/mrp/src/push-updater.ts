@@ -110,16 +110,7 @@ export class MrpPushUpdater implements PushUpdater {
     this.#subscribe();
     try {
       subscriber.offer(this.#source.playingNow());
-      while (true) {
-        await subscriber.wait();
-        const next = subscriber.queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (subscriber.error !== undefined) throw subscriber.error;
-        return;
-      }
+      yield* subscriber.take();
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.#subscribers.delete(subscriber);

@@ -112,16 +112,7 @@ export class DmapPushUpdater implements PushUpdater {
       subscriber.offer(this.#commands.latestPlaying);
     }
     try {
-      while (true) {
-        await subscriber.wait();
-        const next = subscriber.queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (subscriber.error !== undefined) throw subscriber.error;
-        return;
-      }
+      yield* subscriber.take();
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.#subscribers.delete(subscriber);

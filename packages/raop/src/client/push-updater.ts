@@ -79,16 +79,7 @@ export class RaopPushUpdater implements PushUpdater {
     this.#follow();
     subscriber.offer(this.#source.playing());
     try {
-      while (true) {
-        await subscriber.wait();
-        const next = subscriber.queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (subscriber.error !== undefined) throw subscriber.error;
-        return;
-      }
+      yield* subscriber.take();
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.#subscribers.delete(subscriber);
