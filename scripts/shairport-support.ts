@@ -167,7 +167,7 @@ const SHAIRPORT_CONFIG = (name: string, port: number) => `general = {
   name = "${name}";
   port = ${port};
   ignore_volume_control = "yes";
-  drift_tolerance_in_seconds = 5.0;
+  drift_tolerance_in_seconds = 1.0;
   resync_threshold_in_seconds = 0.0;
   output_backend = "stdout";
 };
