@@ -36,7 +36,7 @@ function errnoCode(error: unknown): string | undefined {
 }
 
 /** Writes `text` to a new file beside `target` and renames it over `target`. */
-async function writeAtomically(target: string, text: string): Promise<void> {
+async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
   const temporary = join(
     dirname(target),
     `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`,
@@ -44,7 +44,7 @@ async function writeAtomically(target: string, text: string): Promise<void> {
   try {
     const handle = await open(temporary, "wx", 0o600);
     try {
-      await handle.writeFile(text);
+      await handle.writeFile(bytes);
       // On disk before the rename, so a crash leaves the old file or the new, never half.
       await handle.sync();
     } finally {
@@ -68,8 +68,8 @@ export class FileStorage extends AbstractStorage {
   readonly filename: string;
   readonly #options: FileStorageOptions;
   #extras: JsonObject = {};
-  /** The file's text as last read or written; undefined while no file was seen. */
-  #seen: string | undefined;
+  /** The file's bytes as last read or written; undefined while no file was seen. */
+  #seen: Buffer | undefined;
   /** Records removed since the last save, to drop from the file. */
   #removed: DeviceRecord[] = [];
   #saving: Promise<unknown> = Promise.resolve();
@@ -92,13 +92,13 @@ export class FileStorage extends AbstractStorage {
    */
   async load(opts: AbortOptions = {}): Promise<void> {
     opts.signal?.throwIfAborted();
-    const text = await this.#read(this.filename);
-    if (text === undefined) return;
-    const model = this.#parse(text);
+    const bytes = await this.#read(this.filename);
+    if (bytes === undefined) return;
+    const model = this.#parse(bytes);
     this.records = model.devices.map(({ raw, settings }) => ({ settings, stored: raw }));
     this.#extras = model.extras;
     this.#removed = [];
-    this.#seen = text;
+    this.#seen = bytes;
   }
 
   /**
@@ -161,21 +161,26 @@ export class FileStorage extends AbstractStorage {
   }
 
   async #mergeAndWrite(target: string): Promise<void> {
-    const text = await this.#read(target);
+    const bytes = await this.#read(target);
     // Unchanged since this instance read or wrote it: known to be valid, nothing to merge.
-    const disk = text === undefined || text === this.#seen ? undefined : this.#parse(text);
+    const unchanged = bytes === undefined || (this.#seen !== undefined && bytes.equals(this.#seen));
+    const disk = unchanged ? undefined : this.#parse(bytes);
     const planned = disk === undefined ? this.#planOwn() : this.#planMerge(disk);
     planned.forEach(({ json, fresh }, i) => {
       if (fresh) this.#validate(json, i);
     });
     const extras = disk?.extras ?? this.#extras;
-    const output = `${stringifyLikePython(
-      encodeModel(
-        planned.map((p) => p.json),
-        extras,
-      ),
-    )}\n`;
-    if (output !== text) await writeAtomically(target, output);
+    // Python's json.dumps escapes all that is not ASCII, so one byte per character.
+    const output = Buffer.from(
+      `${stringifyLikePython(
+        encodeModel(
+          planned.map((p) => p.json),
+          extras,
+        ),
+      )}\n`,
+      "latin1",
+    );
+    if (bytes === undefined || !output.equals(bytes)) await writeAtomically(target, output);
 
     // Only now, with the file written, does this instance take the merged state.
     for (const { record, json } of planned) {
@@ -248,9 +253,9 @@ export class FileStorage extends AbstractStorage {
     }
   }
 
-  async #read(path: string): Promise<string | undefined> {
+  async #read(path: string): Promise<Buffer | undefined> {
     try {
-      return await readText(path);
+      return await readBytes(path);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw new SettingsError(
@@ -260,7 +265,8 @@ export class FileStorage extends AbstractStorage {
     }
   }
 
-  #parse(text: string): DecodedModel {
+  #parse(bytes: Buffer): DecodedModel {
+    const text = bytes.toString("utf8");
     if (text.trim() === "") {
       throw new SettingsError(
         `${this.filename} is empty (truncated?); it is not a storage file atv can use and is left as it is`,
@@ -287,11 +293,11 @@ export class FileStorage extends AbstractStorage {
 }
 
 /**
- * A file's text through node:fs's callback API: a command that only reads its settings
+ * A file's bytes through node:fs's callback API: a command that only reads its settings
  * then never loads node:fs/promises, ~2.5 ms of a cold CLI start with what it pulls in.
  */
-function readText(path: string): Promise<string> {
+function readBytes(path: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    readFile(path, "utf8", (error, text) => (error ? reject(error) : resolve(text)));
+    readFile(path, (error, bytes) => (error ? reject(error) : resolve(bytes)));
   });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mergeDevice } from "./merge.js";
 import { createSettings, decodeModel, encodeDevice, encodeModel, ModelError } from "./model.js";
@@ -11,6 +12,25 @@ describe("stringifyLikePython", () => {
     const value: Json = { a: '\u007f\u00e9\u{1f600}\n\u0001"\\', b: [1, null, true, {}], c: [] };
     expect(stringifyLikePython(value)).toBe(
       '{"a": "\\u007f\\u00e9\\ud83d\\ude00\\n\\u0001\\"\\\\", "b": [1, null, true, {}], "c": []}',
+    );
+  });
+
+  it("prints any JSON value as re-spacing JSON.stringify's indented output would", () => {
+    // The plain way to get Python's separators, too slow for a 1,000-device file; any
+    // value it prints differently would be a bug in the direct writer.
+    const respaced = (value: Json): string =>
+      JSON.stringify(value, null, 1)
+        .replace(/,\n */g, ", ")
+        .replace(/\n */g, "")
+        .replace(
+          /[\u007f-\uffff]/g,
+          (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+        );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4, stringUnit: "binary" }), (value) => {
+        expect(stringifyLikePython(value as Json)).toBe(respaced(value as Json));
+      }),
+      { numRuns: 500 },
     );
   });
 
