@@ -1,0 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { bins, startFake } from "../scripts/fake-process.mjs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"; import { tmpdir } from "node:os"; import { join } from "node:path";
+const home = mkdtempSync(join(tmpdir(), "atv-bench-home-"));
+const env = { ...process.env, HOME: home, XDG_CACHE_HOME: join(home, ".cache") };
+const fake = await startFake(["--profile", "tvos14"]);
+const base = ["-s", "127.0.0.1", "--mdns-port", String(fake.ready.mdns_port)];
+const cmd=[bins.atvscript,...base,"playing"];
+for (let i=0;i<3;i++) spawnSync(process.execPath,cmd,{env});
+rmSync("/tmp/coldprof",{recursive:true,force:true});
+for (let i=0;i<10;i++) spawnSync(process.execPath,["--cpu-prof","--cpu-prof-interval","100","--cpu-prof-dir","/tmp/coldprof",...cmd],{env});
+await fake.stop();
