@@ -82,8 +82,8 @@ function nonLocalError(host: string): NonLocalSubnetError {
 
 /**
  * Asks each host directly (unicast to port 5353) for the given service types, as pyatv's
- * unicast scanner does: knock on the hosts' TCP ports to wake them, send the query
- * packets, resend every second until every host has answered every packet or the
+ * unicast scanner does: send the query packets, knock on the hosts' TCP ports to wake
+ * them, resend every second until every host has answered every packet or the
  * timeout passes. Hosts that answered nothing are left out. Rejects with
  * NonLocalSubnetError if a host outside every local subnet gave no answer, and with the
  * signal's reason if `signal` aborts.
@@ -133,9 +133,12 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
     });
     socket.on("error", (error) => logger.debug("unicast scan socket error: %s", error.message));
 
-    if (knockPorts.length > 0) for (const h of hosts) knocks.push(knock(h, knockPorts, logger));
     const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
     sendQueries();
+    // Knocking after the first queries are out (pyatv knocks first): opening the TCP
+    // sockets costs a cold start milliseconds, spent now while the host answers. A host
+    // the knock wakes answers a resend.
+    if (knockPorts.length > 0) for (const h of hosts) knocks.push(knock(h, knockPorts, logger));
     resend = setInterval(sendQueries, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
