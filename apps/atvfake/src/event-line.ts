@@ -56,9 +56,15 @@ function fieldsOf(event: FakeDeviceEvent): Record<string, unknown> {
     case "keyboard_focus":
       return { focused: event.focused };
     case "stream_start":
-      return { format: event.format };
+      return { format: event.format, version: event.version };
     case "stream_end":
-      return { frames: event.frames, sha256: event.sha256, format: event.format };
+      return {
+        frames: event.frames,
+        sha256: event.sha256,
+        format: event.format,
+        version: event.version,
+        bad_packets: event.badPackets,
+      };
     case "metadata":
       return {
         ...(event.title !== undefined ? { title: event.title } : {}),

@@ -38,8 +38,8 @@ describe.skipIf(!HAS_SCRIPT)("atvremote on a terminal (wizard, cli)", () => {
     await wizard.until("Not a valid device: 7");
     wizard.type("1\n");
     await wizard.until("Starting to set up Den");
-    // AirPlay, Companion and MRP ask for the PIN the fake shows; RAOP atv cannot pair.
-    for (let count = 1; count <= 3; count++) {
+    // AirPlay, Companion, MRP and RAOP ask for the PIN the fake shows.
+    for (let count = 1; count <= 4; count++) {
       await wizard.until("Enter PIN on screen: ", count);
       wizard.type("1111\n");
     }
@@ -49,7 +49,7 @@ describe.skipIf(!HAS_SCRIPT)("atvremote on a terminal (wizard, cli)", () => {
       "Successfully paired Protocol.AirPlay, moving on...",
       "Successfully paired Protocol.Companion, moving on...",
       "Successfully paired Protocol.MRP, moving on...",
-      "Ignoring RAOP as it is not supported",
+      "Successfully paired Protocol.RAOP, moving on...",
       `Settings and credentials were saved to ${file}`,
       "Pairing finished, trying to connect and get some metadata...",
       "Currently playing:",
@@ -58,7 +58,7 @@ describe.skipIf(!HAS_SCRIPT)("atvremote on a terminal (wizard, cli)", () => {
       expect(screen).toContain(`${line}\n`);
     }
     const saved = JSON.stringify(JSON.parse(await readFile(file, "utf8")));
-    for (const protocol of ["airplay", "companion", "mrp"]) {
+    for (const protocol of ["airplay", "companion", "mrp", "raop"]) {
       expect(saved).toMatch(new RegExp(`"${protocol}":\\{[^}]*"credentials":"[0-9a-f:]+"`));
     }
   });

@@ -60,6 +60,82 @@ describe("stream_file over RAOP", () => {
     expect(stream?.frames).toBe(frames + padding);
     expect(stream?.sha256).toBe(expected);
     expect(stream?.missing).toBe(0);
+    // tvOS takes AirPlay 2 streams; without credentials, by transient pairing.
+    expect(stream?.version).toBe("v2");
+    expect(stream?.badPackets).toBe(0);
+  });
+
+  it("pairs RAOP with the PIN, then streams the AirPlay 2 way with the stored credentials", async () => {
+    const storage = ["--storage-filename", join(folder, "pyatv.conf")];
+    const paired = await runCli("atvremote", [
+      ...base,
+      ...storage,
+      "--protocol",
+      "raop",
+      "--pin",
+      fake.pin,
+      "pair",
+    ]);
+    expect(paired.code).toBe(0);
+    const credentials = /credentials: (\S+)/.exec(paired.stdout)?.[1] ?? "";
+    // pyatv's HAP credentials: four hex fields.
+    expect(credentials).toMatch(/^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]+$/);
+
+    const { wav, pcm } = toneWav(FRAMES_PER_PACKET * 40);
+    const file = join(folder, "paired.wav");
+    await writeFile(file, wav);
+    const before = fake.raop?.streams.length ?? 0;
+    const verified = (fake.raop?.events ?? []).length;
+    const result = await runCli("atvremote", [
+      ...base,
+      ...storage,
+      "-n",
+      fake.identity.name,
+      `stream_file=${file}`,
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const stream = fake.raop?.streams[before];
+    expect(stream?.version).toBe("v2");
+    expect(stream?.sha256).toBe(createHash("sha256").update(pcm).digest("hex"));
+    expect((fake.raop?.events ?? []).slice(verified).some((e) => e.kind === "pairing_failed")).toBe(
+      false,
+    );
+
+    // The credentials are what the stream verifies with (no transient fallback): those of
+    // a client the device never paired with are refused, and nothing is streamed.
+    const [ltpk, ltsk, atvId] = credentials.split(":");
+    const stranger = [ltpk, ltsk, atvId, Buffer.from("a stranger").toString("hex")].join(":");
+    const refused = await runCli("atvremote", [
+      ...base,
+      "--raop-credentials",
+      stranger,
+      `stream_file=${file}`,
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(fake.raop?.streams.length).toBe(before + 1);
+  });
+
+  it("streams the AirPlay 1 way when the device's settings say protocol_version 1", async () => {
+    const storage = ["--storage-filename", join(folder, "forced-v1.conf")];
+    const name = ["-n", fake.identity.name];
+    const set = await runCli("atvremote", [
+      ...base,
+      ...storage,
+      ...name,
+      "change_setting=protocols.raop.protocol_version,1",
+    ]);
+    expect(set.code).toBe(0);
+    const { wav, pcm } = toneWav(FRAMES_PER_PACKET * 20);
+    const file = join(folder, "forced-v1.wav");
+    await writeFile(file, wav);
+    const before = fake.raop?.streams.length ?? 0;
+    const result = await runCli("atvremote", [...base, ...storage, ...name, `stream_file=${file}`]);
+    expect(result.code).toBe(0);
+    const stream = fake.raop?.streams[before];
+    expect(stream?.version).toBe("v1");
+    expect(stream?.format).toBe("alac");
+    expect(stream?.sha256).toBe(createHash("sha256").update(pcm).digest("hex"));
   });
 
   // The WebAssembly decoders live in a bundle of their own beside the CLI's (dist/

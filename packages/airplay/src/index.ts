@@ -87,7 +87,7 @@ export type {
 export { FileServer } from "./play/file-server.js";
 export { resolveMediaSource } from "./play/media-source.js";
 export { type AirPlayPlayOptions, playUrl, stopPlayback } from "./play/player.js";
-export { airplayPlugin } from "./plugin.js";
+export { airplayPlugin, pairOverAirPlay } from "./plugin.js";
 export { isRemoteControlSupported } from "./remote-control-support.js";
 export { AIRPLAY_SERVICE_TYPE, airplayScanPlugin } from "./scan.js";
 export { AirPlayStream, type AirPlayStreamOptions } from "./stream.js";

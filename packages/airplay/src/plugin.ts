@@ -25,23 +25,32 @@ import { isRemoteControlSupported } from "./remote-control-support.js";
 import { airplayScanPlugin } from "./scan.js";
 import { AirPlayStream } from "./stream.js";
 
+/**
+ * AirPlay's pairing with `service` of `device`, on that service's own port: AirPlay's and
+ * RAOP's (pyatv's raop.pair() uses AirPlay's pairing too). The credentials land on `service`.
+ */
+export function pairOverAirPlay(
+  device: AppleTV,
+  service: Service,
+  options: PairOptions = {},
+): AirPlayPairingHandler {
+  return new AirPlayPairingHandler({
+    service,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.timeout ? { timeout: options.timeout } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    connect: (opts) =>
+      HttpConnection.connect(device.address, service.port, {
+        ...opts,
+        ...(options.timeout ? { timeout: options.timeout, requestTimeout: options.timeout } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+  });
+}
+
 export const airplayPlugin: ProtocolPlugin = {
   ...airplayScanPlugin,
-
-  pair(device: AppleTV, service: Service, options: PairOptions = {}) {
-    return new AirPlayPairingHandler({
-      service,
-      ...(options.name ? { name: options.name } : {}),
-      ...(options.timeout ? { timeout: options.timeout } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      connect: (opts) =>
-        HttpConnection.connect(device.address, service.port, {
-          ...opts,
-          ...(options.timeout ? { timeout: options.timeout, requestTimeout: options.timeout } : {}),
-          ...(options.logger ? { logger: options.logger } : {}),
-        }),
-    });
-  },
+  pair: pairOverAirPlay,
 
   async connect(
     device: AppleTV,

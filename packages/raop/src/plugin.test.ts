@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
+import { AirPlayPairingServer } from "@atv/airplay/fake";
+import { CredentialsType, parseCredentials } from "@atv/hap";
 import {
   AppleTV,
   DeviceState,
   FeatureName,
   FeatureState,
+  PairingError,
   type Playing,
   Protocol,
   type ProtocolSession,
@@ -11,9 +14,11 @@ import {
 } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeWav } from "./audio/index.js";
-import { patternPcm } from "./client/test-source.js";
+import { TestReceiver } from "./client/test-receiver.js";
+import { memorySource, patternPcm } from "./client/test-source.js";
 import { FakeRaopReceiver } from "./fake/index.js";
 import { raopPlugin } from "./plugin.js";
+import { FRAMES_PER_PACKET, openAudioPacketV2 } from "./wire/index.js";
 
 let fake: FakeRaopReceiver | undefined;
 let session: ProtocolSession | undefined;
@@ -97,5 +102,87 @@ describe("raopPlugin", () => {
     await streaming;
     await fake!.waitForStreams(1);
     expect(fake!.streams[0]?.frames).toBeLessThan(44100 * 30);
+  });
+});
+
+describe("raopPlugin.pair", () => {
+  let receiver: TestReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  async function pairWith(properties: Record<string, string>) {
+    const pairing = new AirPlayPairingServer({
+      identifier: "AA:BB:CC:DD:EE:FF",
+      seed: new Uint8Array(32).fill(9),
+      pin: 1234,
+    });
+    receiver = await TestReceiver.start(undefined, { pairing });
+    const device = new AppleTV({ address: "127.0.0.1", name: "Speaker" });
+    const service = new Service({ protocol: Protocol.RAOP, port: receiver.port, properties });
+    const handler = raopPlugin.pair!(device, service, { name: "Kitchen" });
+    expect(handler.deviceProvidesPin).toBe(true);
+    await handler.begin();
+    handler.pin(1234);
+    await handler.finish();
+    expect(handler.hasPaired).toBe(true);
+    await handler.close();
+    return { receiver, device, service, pairing };
+  }
+
+  it("pairs an AirPlay 2 receiver with HAP on the RAOP port; the credentials stream v2", async () => {
+    const { receiver, device, service, pairing } = await pairWith({ ft: "0x0,0x40", md: "0" });
+    // On the RAOP service's own port: the requests reached this receiver.
+    expect(receiver.requests.map((r) => r.uri)).toEqual([
+      "/pair-pin-start",
+      "/pair-setup",
+      "/pair-setup",
+      "/pair-setup",
+    ]);
+    expect(receiver.requests[1]!.headers["x-apple-hkp"]).toBe("3");
+    const credentials = parseCredentials(service.credentials ?? "");
+    expect(credentials.type).toBe(CredentialsType.Hap);
+    expect(credentials.ltpk).toEqual(pairing.publicKey);
+
+    // Bit 38 alone and no transient pairing: only these credentials make streams AirPlay 2.
+    const before = receiver.requests.length;
+    session = (await raopPlugin.connect?.(device, service, {})) as ProtocolSession;
+    const pcm = patternPcm(FRAMES_PER_PACKET * 3);
+    await session.stream!.streamFile!(memorySource(pcm) as never);
+    const uris = receiver.requests.slice(before).map((r) => r.uri);
+    expect(uris.slice(0, 3)).toEqual(["/info", "/pair-verify", "/pair-verify"]);
+    expect(receiver.setups).toHaveLength(2);
+    await receiver.waitFor(() => receiver.audio.length >= 3);
+    const opened = receiver.audio.map((bytes) => openAudioPacketV2(receiver.audioKey!, bytes));
+    expect(opened.map((p) => p.counter)).toEqual([0n, 1n, 2n]);
+  });
+
+  it("pairs an AirPlay 1 receiver with the legacy scheme", async () => {
+    const { receiver, service } = await pairWith({ ft: "0x5A7FFFF7,0xE" });
+    expect(receiver.requests.map((r) => r.uri)).toContain("/pair-setup-pin");
+    expect(parseCredentials(service.credentials ?? "").type).toBe(CredentialsType.Legacy);
+  });
+
+  it("fails with a wrong PIN and stores nothing", async () => {
+    const pairing = new AirPlayPairingServer({
+      identifier: "AA:BB:CC:DD:EE:FF",
+      seed: new Uint8Array(32).fill(9),
+      pin: 1234,
+    });
+    receiver = await TestReceiver.start(undefined, { pairing });
+    const device = new AppleTV({ address: "127.0.0.1", name: "Speaker" });
+    const service = new Service({
+      protocol: Protocol.RAOP,
+      port: receiver.port,
+      properties: { ft: "0x0,0x40" },
+    });
+    const handler = raopPlugin.pair!(device, service);
+    await handler.begin();
+    handler.pin(1235);
+    await expect(handler.finish()).rejects.toBeInstanceOf(PairingError);
+    expect(handler.hasPaired).toBe(false);
+    expect(service.credentials).toBeUndefined();
+    await handler.close();
   });
 });

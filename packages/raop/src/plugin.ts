@@ -1,132 +1,27 @@
-// The plugin contract @atv/core knows RAOP by: scanning, and a session offering audio
-// streaming with volume, metadata of the stream, push updates and pause/stop (pyatv's
-// protocols/raop/__init__.py setup()).
+// The plugin contract @atv/core knows RAOP by: scanning, pairing, and a session offering
+// audio streaming (pyatv's protocols/raop/__init__.py pair() and setup()).
 
-import {
-  type AirPlayVersion,
-  type AppleTV,
-  type ConnectOptions,
-  type FeatureInfo,
-  FeatureName,
-  FeatureState,
-  type MediaMetadata,
-  Protocol,
-  type ProtocolPlugin,
-  type ProtocolSession,
-  type Service,
-  type StreamFileOptions,
-  type StreamSource,
+import { pairOverAirPlay } from "@atv/airplay";
+import type {
+  AirPlayVersion,
+  AppleTV,
+  ProtocolPlugin,
+  ProtocolSession,
+  Service,
 } from "@atv/interface";
-import type { AudioMetadata } from "./audio/index.js";
 import { RaopClient } from "./client/client.js";
-import { RaopPushUpdater } from "./client/push-updater.js";
 import { raopScanPlugin } from "./scan.js";
-
-/** streamFile's options (the interface's, progress included). */
-export type RaopStreamFileOptions = StreamFileOptions;
-
-/** Core passes the device's RAOP settings along (protocol version, local UDP ports). */
-export type RaopConnectOptions = ConnectOptions;
-
-const AVAILABLE: FeatureInfo = Object.freeze({ state: FeatureState.Available });
-const UNAVAILABLE: FeatureInfo = Object.freeze({ state: FeatureState.Unavailable });
-
-/** The session's view of one RAOP client. */
-export function raopSession(client: RaopClient): ProtocolSession {
-  const pushUpdater = new RaopPushUpdater(client);
-  const audio: NonNullable<ProtocolSession["audio"]> = {
-    listener: undefined,
-    get volume() {
-      return client.volume;
-    },
-    setVolume: (level, opts = {}) => client.setVolume(level, opts),
-    volumeUp: (opts = {}) => client.volumeUp(opts),
-    volumeDown: (opts = {}) => client.volumeDown(opts),
-  };
-  client.onVolumeChange((oldLevel, newLevel) => audio.listener?.volumeUpdate(oldLevel, newLevel));
-
-  return {
-    protocol: Protocol.RAOP,
-    stream: {
-      streamFile: (source: StreamSource, opts: RaopStreamFileOptions = {}) =>
-        client.streamFile(source, {
-          ...(opts.metadata ? { metadata: toAudioMetadata(opts.metadata) } : {}),
-          ...(opts.overrideMissingMetadata ? { overrideMissingMetadata: true } : {}),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        }),
-      close: () => void client.stop(),
-    },
-    audio,
-    metadata: {
-      deviceId: undefined,
-      app: undefined,
-      artworkId: undefined,
-      playing: async (opts = {}) => {
-        opts.signal?.throwIfAborted();
-        return client.playing();
-      },
-    },
-    pushUpdater,
-    // pyatv's RaopRemoteControl: pause stops the stream too (there is no resume).
-    remoteControl: {
-      pause: () => client.pause(),
-      stop: () => client.stop(),
-      volumeUp: () => client.volumeUp(),
-      volumeDown: () => client.volumeDown(),
-    },
-    // While a file streams, RAOP answers for what plays (pyatv's takeover).
-    takesOver: () => client.streaming,
-    features: { getFeature: (name) => raopFeature(client, name) },
-    close: async () => {
-      pushUpdater.stop();
-      await client.close();
-    },
-  };
-}
-
-/** pyatv's RaopFeatures.get_feature. */
-function raopFeature(client: RaopClient, name: FeatureName): FeatureInfo {
-  const playing = client.playing();
-  switch (name) {
-    case FeatureName.StreamFile:
-    case FeatureName.PushUpdates:
-    case FeatureName.SetVolume:
-    case FeatureName.Volume:
-    case FeatureName.VolumeUp:
-    case FeatureName.VolumeDown:
-      return AVAILABLE;
-    case FeatureName.Title:
-      return playing.title ? AVAILABLE : UNAVAILABLE;
-    case FeatureName.Artist:
-      return playing.artist ? AVAILABLE : UNAVAILABLE;
-    case FeatureName.Album:
-      return playing.album ? AVAILABLE : UNAVAILABLE;
-    case FeatureName.Position:
-    case FeatureName.TotalTime:
-      return playing.totalTime ? AVAILABLE : UNAVAILABLE;
-    case FeatureName.Stop:
-    case FeatureName.Pause:
-      return client.streaming ? AVAILABLE : UNAVAILABLE;
-    default:
-      return UNAVAILABLE;
-  }
-}
-
-function toAudioMetadata(m: MediaMetadata): AudioMetadata {
-  return {
-    ...(m.title !== undefined ? { title: m.title } : {}),
-    ...(m.artist !== undefined ? { artist: m.artist } : {}),
-    ...(m.album !== undefined ? { album: m.album } : {}),
-    ...(m.artwork !== undefined ? { artwork: { bytes: m.artwork, mimetype: "image/jpeg" } } : {}),
-  };
-}
+import { type RaopConnectOptions, raopSession } from "./session.js";
 
 export const raopPlugin: ProtocolPlugin = {
   ...raopScanPlugin,
 
-  // No pair(): pyatv pairs RAOP with AirPlay's procedure on the receiver's AirPlay port,
-  // which only AirPlay 2 streaming (not built yet) would need; passwords work without it.
+  /**
+   * As pyatv's raop.pair(): AirPlay's pairing (HAP with a PIN for an AirPlay 2 receiver,
+   * the legacy scheme for an older one) on the RAOP service's own port. The credentials
+   * land on the RAOP service and let streams go the AirPlay 2 way.
+   */
+  pair: pairOverAirPlay,
 
   // As pyatv's RAOP, nothing is connected until a file is streamed.
   async connect(
@@ -142,6 +37,7 @@ export const raopPlugin: ProtocolPlugin = {
       password: service.password,
       properties: service.properties,
       protocolVersion: options.raop?.protocolVersion as AirPlayVersion | undefined,
+      info: options.info,
       controlPort: options.raop?.controlPort,
       timingPort: options.raop?.timingPort,
       timeout: options.timeout,

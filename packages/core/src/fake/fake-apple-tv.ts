@@ -7,7 +7,12 @@ import {
 import { dmapAnnouncements, FakeDmapDevice, type FakeDmapEvent } from "@atv/dmap/fake";
 import { type AppleTV, PlainProperties, Protocol } from "@atv/interface";
 import { FakeMrpDevice, type FakeMrpEvent, mrpAnnouncement } from "@atv/mrp/fake";
-import { type FakeRaopEvent, FakeRaopReceiver, raopAnnouncement } from "@atv/raop/fake";
+import {
+  type FakeRaopEvent,
+  FakeRaopReceiver,
+  raopAnnouncement,
+  raopVersionOf,
+} from "@atv/raop/fake";
 import {
   DEVICE_INFO_SERVICE,
   type Logger,
@@ -115,6 +120,8 @@ interface ServeContext {
   port(protocol: Protocol): number;
   /** The fake's mDNS responder: a DMAP device hears remotes announce themselves there. */
   readonly responder: ZeroconfResponder;
+  /** The servers started so far, in PROTOCOL_FAKES order. */
+  readonly started: readonly RunningServer[];
 }
 
 /** Each protocol of the fake: how a real device announces it, and what serves it. */
@@ -187,12 +194,25 @@ const PROTOCOL_FAKES: ReadonlyArray<{
   },
   {
     protocol: Protocol.RAOP,
-    announce: (id, port) => [raopAnnouncement(id, port)],
-    serve: async ({ address, port, logger, idleTimeout }) => {
+    // As the real device: AirPlay 1 on an Apple TV 3, AirPlay 2 on tvOS, announced so.
+    announce: (id, port) => [raopAnnouncement(id, port, { version: raopVersionOf(id) })],
+    serve: async ({ identity, address, port, pin, logger, idleTimeout, started }) => {
+      // One device, one list of paired clients: AirPlay's, where the device has AirPlay
+      // (as an Apple TV or a HomePod pairs AirPlay and RAOP alike).
+      const airplay = started.find((s) => s.protocol === Protocol.AirPlay)?.server;
+      const pairingServer =
+        airplay && "device" in airplay ? (airplay.device as FakeAirPlayDevice).pairing : undefined;
       const receiver = await FakeRaopReceiver.start({
         address,
         port: port(Protocol.RAOP),
-        version: "v1",
+        version: raopVersionOf(identity),
+        ...(pairingServer
+          ? { pairingServer }
+          : {
+              pin,
+              identifier: identity.airplayPairingIdentity,
+              seed: Buffer.from(identity.seed, "hex"),
+            }),
         ...(idleTimeout ? { idleTimeout } : {}),
         ...(logger ? { logger } : {}),
       });
@@ -291,6 +311,7 @@ export class FakeAppleTV {
         idleTimeout: options.idleTimeout,
         port,
         responder,
+        started: servers,
       };
       if (mrp) servers.push({ protocol: Protocol.MRP, server: mrp });
       for (const fake of PROTOCOL_FAKES) {

@@ -9,6 +9,7 @@ import type { AudioSource } from "../audio/index.js";
 import {
   BYTES_PER_FRAME,
   encodeAlacFrame,
+  encodeAudioHeader,
   encodeAudioPacket,
   FRAMES_PER_PACKET,
   ntpNow,
@@ -47,6 +48,12 @@ export interface AudioSenderOptions {
   readonly speed?: number;
   /** Told after every packet sent (the sync packets read the position from it). */
   readonly onPacket?: (frames: number) => void;
+  /**
+   * Makes the packet from its 12-byte RTP header and payload (AirPlay 2 seals the
+   * payload); without it the packet is header and payload as they are. What it returns
+   * is what the backlog keeps, so a retransmit resends those very bytes.
+   */
+  readonly seal?: (header: Uint8Array, payload: Uint8Array) => Uint8Array;
 }
 
 /** What has gone out so far. */
@@ -173,15 +180,17 @@ export class AudioSender {
   }
 
   #sendPacket(pcm: Uint8Array): void {
-    const { format, ssrc, backlog, send, onPacket } = this.#options;
+    const { format, ssrc, backlog, send, onPacket, seal } = this.#options;
     const payload = format === "alac" ? encodeAlacFrame(pcm) : pcmToL16(pcm);
-    const packet = encodeAudioPacket({
+    const fields = {
       marker: this.#packets === 0,
       seqno: this.#seqno,
       timestamp: this.#rtpTime,
       ssrc,
-      payload,
-    });
+    };
+    const packet = seal
+      ? seal(encodeAudioHeader(fields), payload)
+      : encodeAudioPacket({ ...fields, payload });
     backlog.add(this.#seqno, packet);
     send(packet);
     if (this.firstPacketAt === undefined) this.firstPacketAt = performance.now();

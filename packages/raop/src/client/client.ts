@@ -1,17 +1,21 @@
 // A RAOP client for one receiver (pyatv's RaopPlaybackManager, RaopStream and RaopAudio):
 // streams audio files, keeps the volume the user set, and reports what it streams. Each
 // stream runs on an RTSP connection of its own, as pyatv's does: the one opened by
-// connectRaop for the first, a new one for every later stream.
+// connectRaop for the first, a new one for every later stream. Streams go the AirPlay 1
+// way or the AirPlay 2 way (verified, encrypted), chosen as pyatv's get_protocol_version
+// does, except that "auto" stays with AirPlay 1 when there are no credentials to verify an
+// AirPlay 2 stream with (pyatv would fail).
 
 import { Readable } from "node:stream";
 import {
   AirPlayMajorVersion,
   detectAirPlayVersion,
+  extractCredentials,
   HttpConnection,
   RtspSession,
   verifyConnection,
 } from "@atv/airplay";
-import { type HapCredentials, NO_CREDENTIALS, parseCredentials } from "@atv/hap";
+import { CredentialsType, type HapCredentials, NO_CREDENTIALS, parseCredentials } from "@atv/hap";
 import {
   AirPlayVersion,
   createPlaying,
@@ -22,14 +26,18 @@ import {
   NotSupportedError,
   PlainProperties,
   type Playing,
+  Protocol,
+  Service,
   type ServiceProperties,
   silentLogger,
 } from "@atv/interface";
 import type { AudioMetadata, AudioSource } from "../audio/index.js";
 import { pctToDbfs } from "../wire/index.js";
+import { AirPlay2Stream, type RaopSenderIdentity } from "./airplay2-stream.js";
 import type { AudioFormat } from "./audio-sender.js";
 import { type ReceiverFeatures, receiverFeatures } from "./receiver-features.js";
 import { RaopRtsp } from "./rtsp.js";
+import { AirPlay1Stream, type StreamProtocol } from "./stream-protocol.js";
 import { MISSING_METADATA, StreamSession, type StreamStats } from "./stream-session.js";
 
 /** The volume assumed until the user sets one (pyatv's INITIAL_VOLUME). */
@@ -42,12 +50,21 @@ export type RaopProtocolVersion = "auto" | "v1" | "v2";
 export interface RaopConnectOptions {
   readonly host: string;
   readonly port: number;
-  /** Stored AirPlay credentials (pyatv's format); a verify runs before each stream. */
+  /**
+   * Stored RAOP credentials (pyatv's format, from pairing the RAOP service); a verify runs
+   * before each stream. AirPlay 2 streams need HAP credentials, or a receiver that takes
+   * transient pairing (features bit 43 or 48).
+   */
   readonly credentials?: string | undefined;
   /** For receivers that ask for a password (RTSP digest). */
   readonly password?: string | undefined;
-  /** AirPlay 1 or 2; "auto" decides from `properties` as pyatv does. Default auto. */
+  /**
+   * AirPlay 1 or 2; "auto" decides from `properties` as pyatv does (and stays with AirPlay
+   * 1 when the credentials cannot verify an AirPlay 2 stream). Default auto.
+   */
   readonly protocolVersion?: RaopProtocolVersion | AirPlayVersion | undefined;
+  /** How this sender presents itself in AirPlay 2's SETUP; pyatv's RAOP values otherwise. */
+  readonly info?: RaopSenderIdentity | undefined;
   /** The receiver's _raop._tcp TXT record: metadata kinds, encryption, features. */
   readonly properties?: ServiceProperties | undefined;
   /** Longest wait for the connection and each answer, in milliseconds. */
@@ -57,7 +74,10 @@ export interface RaopConnectOptions {
   /** Local UDP ports (pyatv's control_port/timing_port settings); 0 picks free ones. */
   readonly controlPort?: number | undefined;
   readonly timingPort?: number | undefined;
-  /** What the packets carry; default uncompressed ALAC, which the SDP announces. */
+  /**
+   * What AirPlay 1 packets carry; default uncompressed ALAC, which the SDP announces.
+   * AirPlay 2 streams are always L16 (as pyatv's).
+   */
   readonly format?: AudioFormat | undefined;
   /**
    * Audio seconds sent per wall-clock second; 1 (the default) is real time. Only for
@@ -102,6 +122,8 @@ export class RaopClient {
   readonly #version: AirPlayMajorVersion;
   readonly #features: ReceiverFeatures;
   readonly #credentials: HapCredentials;
+  /** What an AirPlay 2 stream verifies with: the stored credentials, else transient. */
+  readonly #v2Credentials: HapCredentials;
   readonly #stateListeners = new Set<() => void>();
   readonly #volumeListeners = new Set<(oldLevel: number, newLevel: number) => void>();
   #connection: HttpConnection | undefined;
@@ -114,19 +136,35 @@ export class RaopClient {
   constructor(options: RaopConnectOptions, connection?: HttpConnection) {
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
+    const properties = options.properties ?? new PlainProperties();
     const preferred = toAirPlayVersion(options.protocolVersion);
-    const detected = detectAirPlayVersion(options.properties ?? new PlainProperties(), preferred);
-    // The AirPlay 2 way of streaming (plist SETUP, encrypted audio) is not built yet. AirPlay 2
-    // receivers still take AirPlay 1 streams, so "auto" uses that; only a forced v2 fails.
-    if (detected === AirPlayMajorVersion.AirPlayV2 && preferred === AirPlayVersion.Auto) {
-      this.#logger.debug("raop: receiver speaks AirPlay 2; streaming the AirPlay 1 way");
+    const detected = detectAirPlayVersion(properties, preferred);
+    this.#credentials =
+      options.credentials === undefined ? NO_CREDENTIALS : parseCredentials(options.credentials);
+    this.#v2Credentials = extractCredentials(
+      new Service({
+        protocol: Protocol.RAOP,
+        port: options.port,
+        properties,
+        credentials: options.credentials,
+      }),
+    );
+    // AirPlay 2 receivers still take AirPlay 1 streams: without keys for an AirPlay 2
+    // stream, "auto" goes that way rather than fail (only a forced v2 fails).
+    if (
+      detected === AirPlayMajorVersion.AirPlayV2 &&
+      preferred === AirPlayVersion.Auto &&
+      !givesKeys(this.#v2Credentials)
+    ) {
+      this.#logger.debug(
+        "raop: receiver speaks AirPlay 2, but there are no HAP credentials and it takes no " +
+          "transient pairing (features 43/48); streaming the AirPlay 1 way",
+      );
       this.#version = AirPlayMajorVersion.AirPlayV1;
     } else {
       this.#version = detected;
     }
     this.#features = receiverFeatures(options.properties);
-    this.#credentials =
-      options.credentials === undefined ? NO_CREDENTIALS : parseCredentials(options.credentials);
     this.#connection = connection;
   }
 
@@ -194,9 +232,11 @@ export class RaopClient {
     if (this.#closed) throw new InvalidStateError("the RAOP client is closed");
     if (this.#now !== undefined) throw new InvalidStateError("already streaming to the receiver");
     opts.signal?.throwIfAborted();
-    if (this.#version === AirPlayMajorVersion.AirPlayV2) {
+    if (this.#version === AirPlayMajorVersion.AirPlayV2 && !givesKeys(this.#v2Credentials)) {
       throw new NotSupportedError(
-        "streaming the AirPlay 2 way is not supported yet; use protocolVersion auto or v1",
+        `AirPlay 2 streaming needs HAP credentials (pair with --protocol raop) or a receiver ` +
+          `that takes transient pairing (features 43/48); have ${this.#v2Credentials.type} ` +
+          `credentials. Use protocolVersion auto or v1 to stream the AirPlay 1 way`,
       );
     }
     const audio = isAudioSource(source)
@@ -205,15 +245,12 @@ export class RaopClient {
     try {
       const metadata = chooseMetadata(audio.metadata, opts);
       const connection = await this.#connect(opts.signal);
-      const rtsp = new RaopRtsp(new RtspSession(connection), this.#o.password);
       const session = new StreamSession({
-        rtsp,
-        connection,
+        protocol: this.#protocol(connection),
         source: audio,
         metadata,
         features: this.#features,
         volumeDb: pctToDbfs(this.volume),
-        format: this.#o.format ?? "alac",
         controlPort: this.#o.controlPort ?? 0,
         timingPort: this.#o.timingPort ?? 0,
         speed: this.#o.speed ?? 1,
@@ -275,14 +312,42 @@ export class RaopClient {
     this.#connection = undefined;
   }
 
+  /** The stream's connection; AirPlay 1 verifies here, AirPlay 2 in its set-up. */
   async #connect(signal: AbortSignal | undefined): Promise<HttpConnection> {
     let connection = this.#connection;
     if (connection === undefined || connection.closed) {
       connection = await openConnection(this.#o, signal);
       this.#connection = connection;
     }
-    await verifyConnection(this.#credentials, connection.exchange, signal ? { signal } : {});
+    if (this.#version === AirPlayMajorVersion.AirPlayV1) {
+      await verifyConnection(this.#credentials, connection.exchange, signal ? { signal } : {});
+    }
     return connection;
+  }
+
+  #protocol(connection: HttpConnection): StreamProtocol {
+    const rtsp = new RaopRtsp(new RtspSession(connection), this.#o.password);
+    if (this.#version === AirPlayMajorVersion.AirPlayV1) {
+      return new AirPlay1Stream({
+        rtsp,
+        connection,
+        features: this.#features,
+        format: this.#o.format ?? "alac",
+        logger: this.#logger,
+      });
+    }
+    if (this.#o.format === "alac") {
+      this.#logger.debug("raop: AirPlay 2 streams are L16; format alac is ignored");
+    }
+    return new AirPlay2Stream({
+      rtsp,
+      connection,
+      credentials: this.#v2Credentials,
+      features: this.#features,
+      logger: this.#logger,
+      identity: this.#o.info,
+      timeout: this.#o.timeout,
+    });
   }
 
   #changed(): void {
@@ -328,6 +393,11 @@ async function openSource(
 ): Promise<AudioSource> {
   const { openAudioSource } = await import("../audio/index.js");
   return openAudioSource(input, signal ? { signal } : {});
+}
+
+/** Whether the credentials' verify gives keys (what AirPlay 2 encrypts with). */
+function givesKeys(credentials: HapCredentials): boolean {
+  return credentials.type === CredentialsType.Hap || credentials.type === CredentialsType.Transient;
 }
 
 function toAirPlayVersion(version: RaopConnectOptions["protocolVersion"]): AirPlayVersion {

@@ -199,10 +199,15 @@ export class RaopRtsp {
     });
   }
 
+  /** FLUSH from the start of the stream (pyatv sends it right after an AirPlay 2 RECORD). */
   flush(session: string, seq: number, rtptime: number, opts: AbortOptions = {}) {
     return this.exchange("FLUSH", {
       ...opts,
-      headers: { Session: session, "RTP-Info": `seq=${seq};rtptime=${rtptime}` },
+      headers: {
+        Range: "npt=0-",
+        Session: session,
+        "RTP-Info": `seq=${seq};rtptime=${rtptime}`,
+      },
     });
   }
 

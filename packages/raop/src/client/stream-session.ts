@@ -1,27 +1,26 @@
-// One stream of AirPlay 1 audio, from ANNOUNCE to TEARDOWN (pyatv's StreamClient.initialize
-// and send_audio with protocols/airplayv1.py): OPTIONS, ANNOUNCE (SDP), SETUP with our
-// control and timing ports, progress, metadata and artwork, RECORD, volume, then the paced
-// audio with sync packets every second, a wait for the receiver to play what it holds, and
-// TEARDOWN. A receiver that goes away mid-stream ends it with ConnectionLostError, and
-// every socket and timer is released whichever way the stream ends.
+// One stream of audio, from set-up to TEARDOWN (pyatv's StreamClient.initialize and
+// send_audio): the version's set-up (stream-protocol.ts: AirPlay 1's ANNOUNCE and SETUP,
+// AirPlay 2's verify and plist SETUPs) with our control and timing ports, progress,
+// metadata and artwork, the keep-alive, RECORD, volume, then the paced audio with sync
+// packets every second, a wait for the receiver to play what it holds, and TEARDOWN. A
+// receiver that goes away mid-stream ends it with ConnectionLostError, and every socket
+// and timer is released whichever way the stream ends.
 
 import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { HttpConnection } from "@atv/airplay";
 import { ConnectionLostError, type Logger, silentLogger } from "@atv/interface";
 import type { AudioMetadata, AudioSource } from "../audio/index.js";
 import {
-  buildSdp,
   encodeProgress,
   encodeRaopMetadata,
   encodeSyncPacket,
   encodeVolumeParameter,
   SAMPLE_RATE,
 } from "../wire/index.js";
-import { type AudioFormat, AudioSender } from "./audio-sender.js";
+import { AudioSender } from "./audio-sender.js";
 import { PacketBacklog } from "./packet-backlog.js";
 import type { ReceiverFeatures } from "./receiver-features.js";
-import type { RaopRtsp, ReceiverPorts } from "./rtsp.js";
+import type { StreamEndpoints, StreamProtocol } from "./stream-protocol.js";
 import { AudioChannel, ControlChannel, plainAddress, TimingServer } from "./udp-channels.js";
 
 /**
@@ -31,8 +30,6 @@ import { AudioChannel, ControlChannel, plainAddress, TimingServer } from "./udp-
  */
 export const LATENCY_FRAMES = 22050 + SAMPLE_RATE;
 const SYNC_INTERVAL_MS = 1000;
-/** pyatv's AirPlay 1 keep-alive (POST /feedback) interval. */
-const FEEDBACK_INTERVAL_MS = 25_000;
 /** Longest wait for TEARDOWN's answer once the audio is done. */
 const TEARDOWN_TIMEOUT_MS = 2000;
 
@@ -44,15 +41,14 @@ export const MISSING_METADATA: AudioMetadata = Object.freeze({
 });
 
 export interface StreamSessionOptions {
-  readonly rtsp: RaopRtsp;
-  readonly connection: HttpConnection;
+  /** AirPlay 1 or 2: set-up, keep-alive, RECORD and packets (on its RTSP connection). */
+  readonly protocol: StreamProtocol;
   readonly source: AudioSource;
   /** What to show; the client puts MISSING_METADATA in when there is nothing. */
   readonly metadata: AudioMetadata;
   readonly features: ReceiverFeatures;
   /** dB as the receiver takes it (pctToDbfs). */
   readonly volumeDb: number;
-  readonly format: AudioFormat;
   readonly controlPort: number;
   readonly timingPort: number;
   readonly speed: number;
@@ -84,7 +80,7 @@ export class StreamSession {
   #timing: TimingServer | undefined;
   #control: ControlChannel | undefined;
   #audio: AudioChannel | undefined;
-  #ports: ReceiverPorts | undefined;
+  #ports: StreamEndpoints | undefined;
   #stopped = false;
   #recordAnsweredAt: number | undefined;
   #stats: StreamStats | undefined;
@@ -111,12 +107,12 @@ export class StreamSession {
 
   /** SET_PARAMETER volume now (while the stream runs). */
   async setVolume(db: number, signal?: AbortSignal): Promise<void> {
-    await this.#o.rtsp.setParameter(encodeVolumeParameter(db), signal ? { signal } : {});
+    await this.#o.protocol.rtsp.setParameter(encodeVolumeParameter(db), signal ? { signal } : {});
   }
 
   /** The whole stream. Rejects with ConnectionLostError, the signal's reason, or the error. */
   async run(signal?: AbortSignal): Promise<void> {
-    const { connection } = this.#o;
+    const { connection } = this.#o.protocol;
     // Unreadable answers end the connection with a ProtocolError, which is kept; closed by
     // us after stop() (the client closing), the stream just ends.
     const unlisten = connection.onClose((error) => {
@@ -124,7 +120,7 @@ export class StreamSession {
       this.#fail(error ?? new ConnectionLostError("the connection to the receiver was closed"));
     });
     const combined = signal ? AbortSignal.any([signal, this.#lost.signal]) : this.#lost.signal;
-    const timers: NodeJS.Timeout[] = [];
+    const timers: (() => void)[] = [];
     try {
       await this.#setUp(combined);
       await this.#play(combined, timers);
@@ -134,7 +130,7 @@ export class StreamSession {
       if (signal?.aborted) throw signal.reason;
       throw error;
     } finally {
-      for (const timer of timers) clearInterval(timer);
+      for (const stop of timers) stop();
       unlisten();
       this.#sender?.stop();
       await this.#tearDown();
@@ -146,20 +142,11 @@ export class StreamSession {
   }
 
   async #setUp(signal: AbortSignal): Promise<void> {
-    const { rtsp, connection, features, format } = this.#o;
-    const local = plainAddress(connection.localAddress);
-    const remote = plainAddress(connection.remoteAddress);
-    await rtsp.options({ signal });
-    if (features.needsAuthSetup) await rtsp.authSetup({ signal });
-    await rtsp.announce(
-      buildSdp({
-        sessionId: String(rtsp.session.sessionId),
-        localAddress: local,
-        remoteAddress: remote,
-        format,
-      }),
-      { signal },
-    );
+    const { protocol } = this.#o;
+    const local = plainAddress(protocol.connection.localAddress);
+    const remote = plainAddress(protocol.connection.remoteAddress);
+    const context = { signal, fail: (error: Error) => this.#fail(error) };
+    await protocol.prepare(context);
     this.#control = await ControlChannel.open(
       local,
       this.#backlog,
@@ -167,7 +154,7 @@ export class StreamSession {
       this.#logger,
     );
     this.#timing = await TimingServer.open(local, this.#o.timingPort, this.#logger);
-    this.#ports = await rtsp.setup(this.#control.port, this.#timing.port, { signal });
+    this.#ports = await protocol.setup(this.#control.port, this.#timing.port, context);
     this.#audio = await AudioChannel.open(local, remote, this.#ports.server, this.#logger);
     const onUdpError = (error: Error) => {
       const code = (error as NodeJS.ErrnoException).code;
@@ -179,9 +166,10 @@ export class StreamSession {
     this.#control.onError(onUdpError);
   }
 
-  async #play(signal: AbortSignal, timers: NodeJS.Timeout[]): Promise<void> {
-    const { rtsp, source, features, speed } = this.#o;
-    const ports = this.#ports as ReceiverPorts;
+  async #play(signal: AbortSignal, timers: (() => void)[]): Promise<void> {
+    const { protocol, source, features, speed } = this.#o;
+    const { rtsp, connection } = protocol;
+    const ports = this.#ports as StreamEndpoints;
     const rtpStart = LATENCY_FRAMES;
     const session = ports.session;
     const duration = source.duration;
@@ -212,16 +200,9 @@ export class StreamSession {
         { signal },
       );
     }
-    const feedback = await rtsp.feedback({ signal });
-    if (feedback.status === 200) {
-      timers.push(
-        setInterval(() => {
-          rtsp.feedback().catch((error) => this.#logger.debug("raop: feedback failed: %o", error));
-        }, FEEDBACK_INTERVAL_MS),
-      );
-    }
+    timers.push(await protocol.startKeepAlive(signal));
 
-    await rtsp.record(session, this.#firstSeqno, rtpStart, { signal });
+    await protocol.record(session, this.#firstSeqno, rtpStart, signal);
     this.#recordAnsweredAt = performance.now();
     await this.setVolume(this.#o.volumeDb, signal);
     this.#o.onStart?.();
@@ -231,7 +212,8 @@ export class StreamSession {
       source,
       send: (packet) => audio.send(packet),
       backlog: this.#backlog,
-      format: this.#o.format,
+      format: protocol.format,
+      ...(protocol.seal ? { seal: protocol.seal } : {}),
       // The RTSP session id doubles as the SSRC (pyatv; the SDP's "o=" line carries it).
       ssrc: rtsp.session.sessionId,
       seqno: this.#firstSeqno,
@@ -252,11 +234,12 @@ export class StreamSession {
         nextRtpTime: next,
       });
       first = false;
-      this.#control?.send(packet, ports.control, plainAddress(this.#o.connection.remoteAddress));
+      this.#control?.send(packet, ports.control, plainAddress(connection.remoteAddress));
       this.#o.onProgress?.(this.position, duration);
     };
     sync();
-    timers.push(setInterval(sync, SYNC_INTERVAL_MS / speed));
+    const syncTimer = setInterval(sync, SYNC_INTERVAL_MS / speed);
+    timers.push(() => clearInterval(syncTimer));
 
     await sender.run(signal);
     this.#o.onProgress?.(this.position, duration);
@@ -286,14 +269,15 @@ export class StreamSession {
     }
     await Promise.all([this.#audio?.close(), this.#control?.close(), this.#timing?.close()]);
     this.#backlog.clear();
-    const { rtsp, connection } = this.#o;
-    if (this.#ports && !connection.closed && !this.#lost.signal.aborted) {
+    const { protocol } = this.#o;
+    if (this.#ports && !protocol.connection.closed && !this.#lost.signal.aborted) {
       try {
-        await rtsp.teardown(this.#ports.session, { timeout: TEARDOWN_TIMEOUT_MS });
+        await protocol.rtsp.teardown(this.#ports.session, { timeout: TEARDOWN_TIMEOUT_MS });
       } catch (error) {
         this.#logger.debug("raop: TEARDOWN failed: %o", error);
       }
     }
+    protocol.close();
   }
 }
 

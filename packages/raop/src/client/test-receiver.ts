@@ -2,10 +2,29 @@
 // order, with headers) and every UDP packet, and answers as a test tells it to. The full
 // simulated receiver is @atv/raop/fake; this one exists to see the wire exactly and to
 // inject answers the fake would never give (401s, 453, garbage, a vanishing receiver).
+// With a pairing server it also takes AirPlay 2 streams: /pair-* requests go to it, a
+// verified connection is HAP-framed from then on, plist SETUPs are answered (the first
+// with an event port it listens on, the second with its audio and control ports) and the
+// audio key of the second is kept.
 
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
-import { encodeResponse, type HttpRequest, HttpRequestParser } from "@atv/airplay";
+import {
+  controlKeys,
+  decodePlist,
+  encodePlist,
+  encodeRequest,
+  encodeResponse,
+  eventsKeys,
+  type HttpRequest,
+  HttpRequestParser,
+  type HttpResponse,
+  HttpResponseParser,
+  KeySide,
+} from "@atv/airplay";
+import type { AirPlayPairingServer } from "@atv/airplay/fake";
+import { HapFrameCipher, type SharedSecret } from "@atv/hap";
+import { isPlistDictionary, type PlistDictionary } from "@atv/plist";
 
 export interface ScriptedAnswer {
   readonly status?: number;
@@ -35,6 +54,15 @@ export class TestReceiver {
   /** The port the client's audio came from. */
   clientAudioPort = 0;
   answer: Answerer | undefined;
+  /** AirPlay 2: the secret of the last verify, the SETUP plists, the audio key (shk). */
+  secret: SharedSecret | undefined;
+  readonly setups: PlistDictionary[] = [];
+  audioKey: Uint8Array | undefined;
+  /** AirPlay 2: connections to the event port, and the answers to our request on each. */
+  eventConnections = 0;
+  readonly eventAnswers: HttpResponse[] = [];
+  readonly #pairing: AirPlayPairingServer | undefined;
+  readonly #events: Server;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly audioSocket: UdpSocket;
@@ -42,8 +70,17 @@ export class TestReceiver {
   readonly timingSocket: UdpSocket;
   readonly #waiters = new Set<() => void>();
 
-  private constructor(server: Server, audio: UdpSocket, control: UdpSocket, timing: UdpSocket) {
+  private constructor(
+    server: Server,
+    events: Server,
+    audio: UdpSocket,
+    control: UdpSocket,
+    timing: UdpSocket,
+    pairing: AirPlayPairingServer | undefined,
+  ) {
     this.#server = server;
+    this.#events = events;
+    this.#pairing = pairing;
     this.audioSocket = audio;
     this.controlSocket = control;
     this.timingSocket = timing;
@@ -57,14 +94,33 @@ export class TestReceiver {
       this.#wake();
     });
     server.on("connection", (socket) => this.#serve(socket));
+    events.on("connection", (socket) => this.#serveEvents(socket));
   }
 
-  static async start(answer?: Answerer): Promise<TestReceiver> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const receiver = new TestReceiver(server, await udp(), await udp(), await udp());
+  static async start(
+    answer?: Answerer,
+    options: { readonly pairing?: AirPlayPairingServer } = {},
+  ): Promise<TestReceiver> {
+    const listen = async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return server;
+    };
+    const receiver = new TestReceiver(
+      await listen(),
+      await listen(),
+      await udp(),
+      await udp(),
+      await udp(),
+      options.pairing,
+    );
     receiver.answer = answer;
     return receiver;
+  }
+
+  get eventPort(): number {
+    const address = this.#events.address();
+    return typeof address === "object" && address !== null ? address.port : 0;
   }
 
   get port(): number {
@@ -87,6 +143,11 @@ export class TestReceiver {
       };
       this.#waiters.add(waiter);
     });
+  }
+
+  /** Closes the event port's listener (new connections are refused). */
+  closeEventPort(): Promise<void> {
+    return new Promise((resolve) => this.#events.close(() => resolve()));
   }
 
   /** Drops every RTSP connection (a receiver going away). */
@@ -122,6 +183,7 @@ export class TestReceiver {
       }
     }
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    if (this.#events.listening) await this.closeEventPort();
   }
 
   #wake(): void {
@@ -133,9 +195,37 @@ export class TestReceiver {
     socket.on("close", () => this.#sockets.delete(socket));
     socket.on("error", () => {});
     const parser = new HttpRequestParser();
+    const pairing = this.#pairing?.session();
+    let cipher: HapFrameCipher | undefined;
+    const write = (bytes: Uint8Array) => socket.write(cipher ? cipher.encrypt(bytes) : bytes);
     socket.on("data", (chunk) => {
-      for (const request of parser.push(chunk)) {
+      let plain: Uint8Array;
+      try {
+        plain = cipher ? cipher.decrypt(chunk) : chunk;
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const request of parser.push(plain)) {
         this.requests.push(request);
+        if (pairing && request.uri.startsWith("/pair-")) {
+          const answer = pairing.handle(request.uri, request.body, request.headers);
+          this.#wake();
+          write(
+            encodeResponse({
+              protocol: request.protocol,
+              status: answer.status,
+              headers: { ...answer.headers },
+              body: answer.body,
+            }),
+          );
+          if (answer.verified) {
+            this.secret = answer.verified.secret;
+            const keys = controlKeys(answer.verified.secret, KeySide.Device);
+            cipher = new HapFrameCipher(keys.outputKey, keys.inputKey);
+          }
+          continue;
+        }
         const scripted = this.answer?.(request, this) ?? this.#default(request);
         this.#wake();
         if (scripted.close) {
@@ -143,10 +233,10 @@ export class TestReceiver {
           return;
         }
         if (scripted.raw) {
-          socket.write(scripted.raw);
+          write(scripted.raw);
           continue;
         }
-        socket.write(
+        write(
           encodeResponse({
             protocol: request.protocol,
             status: scripted.status ?? 200,
@@ -158,7 +248,40 @@ export class TestReceiver {
     });
   }
 
+  /** Takes the event connection and sends one request on it, keeping the answer. */
+  #serveEvents(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.on("close", () => this.#sockets.delete(socket));
+    socket.on("error", () => {});
+    this.eventConnections++;
+    this.#wake();
+    const secret = this.secret;
+    if (secret === undefined) return;
+    const keys = eventsKeys(secret, KeySide.Device);
+    const cipher = new HapFrameCipher(keys.outputKey, keys.inputKey);
+    const parser = new HttpResponseParser();
+    socket.on("data", (chunk) => {
+      for (const response of parser.push(cipher.decrypt(chunk))) {
+        this.eventAnswers.push(response);
+        this.#wake();
+      }
+    });
+    socket.write(
+      cipher.encrypt(
+        encodeRequest({
+          method: "POST",
+          uri: "/command",
+          protocol: "RTSP/1.0",
+          headers: { CSeq: 7, Server: "AirTunes/366.0" },
+        }),
+      ),
+    );
+  }
+
   #default(request: HttpRequest): ScriptedAnswer {
+    if (request.method === "SETUP" && request.headers["content-type"]?.includes("plist")) {
+      return this.#plistSetup(decodePlist(request.body));
+    }
     if (request.method === "SETUP") {
       const transport = request.headers.transport ?? "";
       this.clientControlPort = Number(/control_port=(\d+)/.exec(transport)?.[1] ?? 0);
@@ -176,5 +299,32 @@ export class TestReceiver {
     }
     if (request.method === "POST" && request.uri === "/feedback") return { status: 404 };
     return {};
+  }
+
+  #plistSetup(body: unknown): ScriptedAnswer {
+    if (!isPlistDictionary(body as never)) return { status: 400 };
+    const setup = body as PlistDictionary;
+    this.setups.push(setup);
+    const plist = (value: PlistDictionary): ScriptedAnswer => ({
+      headers: { "Content-Type": "application/x-apple-binary-plist" },
+      body: encodePlist(value),
+    });
+    const streams = setup.streams;
+    if (!Array.isArray(streams)) {
+      this.clientTimingPort = Number(setup.timingPort ?? 0);
+      return plist({ eventPort: this.eventPort, timingPort: 0 });
+    }
+    const stream = streams[0] as PlistDictionary;
+    this.clientControlPort = Number(stream.controlPort ?? 0);
+    if (stream.shk instanceof Uint8Array) this.audioKey = stream.shk;
+    return plist({
+      streams: [
+        {
+          type: 96,
+          dataPort: this.audioSocket.address().port,
+          controlPort: this.controlSocket.address().port,
+        },
+      ],
+    });
   }
 }

@@ -1,5 +1,8 @@
+import { AirPlayMajorVersion, detectAirPlayVersion, extractCredentials } from "@atv/airplay";
 import { airplayAnnouncement } from "@atv/airplay/fake";
+import { CredentialsType } from "@atv/hap";
 import {
+  AirPlayVersion,
   DeviceInfo,
   DeviceModel,
   PairingRequirement,
@@ -9,7 +12,7 @@ import {
 } from "@atv/interface";
 import { describe, expect, it } from "vitest";
 import { RAOP_SERVICE_TYPE, raopScanPlugin } from "../scan.js";
-import { type RaopFakeIdentity, raopAnnouncement } from "./announcement.js";
+import { type RaopFakeIdentity, raopAnnouncement, raopVersionOf } from "./announcement.js";
 
 const TVOS14: RaopFakeIdentity = {
   name: "Living Room",
@@ -119,5 +122,39 @@ describe("raopAnnouncement", () => {
     ).properties;
     const airplay = new Service({ protocol: Protocol.AirPlay, port: 7000, properties: airplayTxt });
     expect(scan(device, airplay).service.pairing).toBe(PairingRequirement.Disabled);
+  });
+
+  it("announces the streaming version the receiver speaks", () => {
+    const sender = (version?: "v1" | "v2", device = TVOS14) => {
+      const properties = new PlainProperties(
+        raopAnnouncement(device, 7000, version === undefined ? {} : { version }).properties,
+      );
+      const service = new Service({ protocol: Protocol.RAOP, port: 7000, properties });
+      return {
+        ft: properties.get("ft"),
+        version: detectAirPlayVersion(properties, AirPlayVersion.Auto),
+        credentials: extractCredentials(service).type,
+        pk: properties.get("pk"),
+      };
+    };
+    // v2: bits 38, 43 and 48 set, so pyatv streams the v2 way and verifies transiently.
+    expect(sender("v2", ATV3)).toEqual({
+      ft: "0x5A7FFFF7,0x0001084E",
+      version: AirPlayMajorVersion.AirPlayV2,
+      credentials: CredentialsType.Transient,
+      pk: ATV3.publicKey,
+    });
+    expect(sender("v2").version).toBe(AirPlayMajorVersion.AirPlayV2);
+    // v1: the same bits cleared; the rest of the word as it was.
+    expect(sender("v1")).toMatchObject({
+      ft: "0x4A7FDFD5,0x3C14579E",
+      version: AirPlayMajorVersion.AirPlayV1,
+      credentials: CredentialsType.Null,
+    });
+    // No version: what the device announces (tvOS: AirPlay 2; Apple TV 3: AirPlay 1).
+    expect(sender().ft).toBe("0x4A7FDFD5,0x3C155FDE");
+    expect(sender(undefined, ATV3).ft).toBe("0x5A7FFFF7,0xE");
+    expect(raopVersionOf(TVOS17)).toBe("v2");
+    expect(raopVersionOf(ATV3)).toBe("v1");
   });
 });

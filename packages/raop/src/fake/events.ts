@@ -1,8 +1,14 @@
 // What the fake receiver reports and records: events as they happen, and one record per
 // completed stream.
 
-/** The audio format an ANNOUNCE chose. */
+/** The audio format an ANNOUNCE (AirPlay 1) or the stream SETUP (AirPlay 2) chose. */
 export type FakeRaopFormat = "alac" | "l16";
+
+/**
+ * How a stream was set up: "v1" with ANNOUNCE and a Transport SETUP, audio in clear;
+ * "v2" (AirPlay 2) after pair-verify, with plist SETUPs and sealed audio.
+ */
+export type FakeRaopVersion = "v1" | "v2";
 
 export interface FakeRaopMetadata {
   readonly title?: string;
@@ -21,11 +27,16 @@ export type FakeRaopEndReason = "flush" | "teardown" | "disconnect" | "close";
 
 export type FakeRaopEvent =
   /** The first audio packet of a stream arrived (after RECORD, or after a FLUSH ended one). */
-  | { readonly kind: "stream_start"; readonly format: FakeRaopFormat }
+  | {
+      readonly kind: "stream_start";
+      readonly format: FakeRaopFormat;
+      readonly version: FakeRaopVersion;
+    }
   /** A stream ended; `sha256` is the hex checksum of all its PCM, in sequence order. */
   | {
       readonly kind: "stream_end";
       readonly format: FakeRaopFormat;
+      readonly version: FakeRaopVersion;
       readonly frames: number;
       readonly sha256: string;
       /** The same without the trailing silent frames (see FakeRaopStream). */
@@ -33,6 +44,8 @@ export type FakeRaopEvent =
       readonly unpaddedSha256: string;
       /** Packets that never arrived, not even when asked for again. */
       readonly missing: number;
+      /** Packets dropped as unreadable or, in v2, failing authentication. */
+      readonly badPackets: number;
       readonly reason: FakeRaopEndReason;
     }
   /** `level` is the dB value as sent; `percent` pyatv's dbfs_to_pct of it. */
@@ -41,11 +54,23 @@ export type FakeRaopEvent =
   | { readonly kind: "artwork"; readonly mimetype: string; readonly length: number }
   | ({ readonly kind: "progress" } & FakeRaopProgress)
   /** The receiver asked for `count` packets from `seqno` again. */
-  | { readonly kind: "retransmit_request"; readonly seqno: number; readonly count: number };
+  | { readonly kind: "retransmit_request"; readonly seqno: number; readonly count: number }
+  /**
+   * A client paired with the PIN (v2 receivers). The fields are named as DMAP's pairing
+   * event: `pairingGuid` is the client's HAP pairing identifier (as text), `remoteName`
+   * is empty (the name a client sends in M5 is not kept by the pairing server).
+   */
+  | { readonly kind: "paired"; readonly pairingGuid: string; readonly remoteName: string }
+  /**
+   * A pair-setup or pair-verify that the receiver refused: `service` is "raop",
+   * `reason` "pair-setup" (e.g. a wrong PIN) or "pair-verify" (an unknown client).
+   */
+  | { readonly kind: "pairing_failed"; readonly service: string; readonly reason: string };
 
 /** A completed stream. */
 export interface FakeRaopStream {
   readonly format: FakeRaopFormat;
+  readonly version: FakeRaopVersion;
   /** Frames received (4 bytes each), padding included. */
   readonly frames: number;
   /** Hex SHA-256 of all PCM received (S16LE stereo), in sequence order. */
@@ -76,5 +101,7 @@ export interface FakeRaopStream {
   /** Volumes (dB as sent) set since the previous stream of the session ended. */
   readonly volumes: readonly number[];
   readonly retransmitRequests: number;
+  /** Packets dropped as unreadable or, in v2, failing authentication. */
+  readonly badPackets: number;
   readonly reason: FakeRaopEndReason;
 }

@@ -1,5 +1,11 @@
-export { type RaopFakeIdentity, raopAnnouncement } from "./announcement.js";
+export {
+  type RaopAnnouncementOptions,
+  type RaopFakeIdentity,
+  raopAnnouncement,
+  raopVersionOf,
+} from "./announcement.js";
 export { DIGEST_REALM, digestChallenge, digestResponse } from "./digest-auth.js";
+export { EVENT_ACCEPT_TIMEOUT, FakeRaopEventChannel } from "./event-channel.js";
 export type {
   FakeRaopEndReason,
   FakeRaopEvent,
@@ -7,9 +13,11 @@ export type {
   FakeRaopMetadata,
   FakeRaopProgress,
   FakeRaopStream,
+  FakeRaopVersion,
 } from "./events.js";
 export { trimTrailingSilence } from "./pcm-assembler.js";
 export {
+  DEFAULT_PIN,
   FakeRaopReceiver,
   type FakeRaopReceiverOptions,
   IDLE_TIMEOUT,

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { NotSupportedError } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   decodeTimingPacket,
@@ -82,11 +81,13 @@ describe("FakeRaopReceiver streams", () => {
     expect(fake.events[1]).toEqual({
       kind: "stream_end",
       format: "alac",
+      version: "v1",
       frames: 352 * 10 + 100,
       sha256: sha256(pcm),
       unpaddedFrames: 352 * 10 + 100,
       unpaddedSha256: sha256(pcm),
       missing: 0,
+      badPackets: 0,
       reason: "teardown",
     });
   });
@@ -417,10 +418,12 @@ describe("FakeRaopReceiver session rules", () => {
     expect(last).toBe(503);
   });
 
-  it("refuses the AirPlay 2 version", async () => {
-    await expect(FakeRaopReceiver.start({ version: "v2" })).rejects.toBeInstanceOf(
-      NotSupportedError,
-    );
+  it("answers pairing requests with 404 on an AirPlay 1 receiver", async () => {
+    const fake = await receiver();
+    const c = await client(fake);
+    const answer = await c.request("POST", { uri: "/pair-pin-start" });
+    expect(answer?.status).toBe(404);
+    expect(fake.pairing).toBeUndefined();
   });
 });
 

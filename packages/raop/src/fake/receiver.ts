@@ -1,11 +1,17 @@
-// A simulated AirPlay 1 audio receiver (an AirPort Express, shairport-sync) on real
-// loopback sockets: RTSP over TCP, audio, control and timing over UDP. It keeps every
-// packet it receives (shairport-sync drops the first ones after a start or flush; this
-// does not), so a test can compare the PCM with what was sent, bit for bit.
+// A simulated audio receiver on real loopback sockets: RTSP over TCP, audio, control and
+// timing over UDP. "v1" is an AirPlay 1 receiver (an AirPort Express, shairport-sync);
+// "v2" an AirPlay 2 speaker, which also pairs (HAP with a PIN, transient), verifies,
+// encrypts the RTSP connection and takes plist SETUPs and sealed audio, and still takes
+// AirPlay 1 sessions. It keeps every packet it receives (shairport-sync drops the first
+// ones after a start or flush; this does not), so a test can compare the PCM with what
+// was sent, bit for bit.
 
+import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
-import { type Logger, NotSupportedError, silentLogger, tcpListen } from "@atv/interface";
-import type { FakeRaopEvent, FakeRaopStream } from "./events.js";
+import { type FakeAirPlayPairing, FakeAirPlayPairingServer } from "@atv/airplay/fake";
+import { type Logger, silentLogger, tcpListen } from "@atv/interface";
+import type { FakeRaopEvent, FakeRaopStream, FakeRaopVersion } from "./events.js";
+import { pairingEndpoint } from "./pairing-route.js";
 import { RaopConnection } from "./rtsp-connection.js";
 
 /** Close a client that sends nothing (RTSP or audio) for this long: a stalled peer. */
@@ -21,6 +27,8 @@ const PCM_STREAMS = 2;
 export const MAX_EVENTS = 1000;
 /** The volume before a client sets one, in dB (pyatv's fake device starts at -15). */
 export const INITIAL_VOLUME = -15;
+/** The PIN a v2 receiver "shows" for pair-setup unless told otherwise. */
+export const DEFAULT_PIN = "1111";
 
 export interface FakeRaopReceiverOptions {
   /** Address to listen on (TCP and the UDP ports); default 127.0.0.1. */
@@ -29,8 +37,24 @@ export interface FakeRaopReceiverOptions {
   port?: number;
   /** When set, every request but OPTIONS and GET /info needs HTTP Digest auth (realm "raop"). */
   password?: string;
-  /** "v1" (default). The AirPlay 2 way of streaming is not simulated: "v2" is refused. */
-  version?: "v1" | "v2";
+  /**
+   * "v1" (default): AirPlay 1 only. "v2": an AirPlay 2 speaker (pairing, verify, HAP
+   * framing, plist SETUPs, sealed audio) that also takes AirPlay 1 sessions.
+   */
+  version?: FakeRaopVersion;
+  /** v2: the PIN pair-setup takes; default "1111". */
+  pin?: string;
+  /** v2: the pairing identifier of the device; a random UUID by default. */
+  identifier?: string;
+  /** v2: the device's long-term Ed25519 seed (32 bytes); random by default. */
+  seed?: Uint8Array;
+  /** v2: clients paired in an earlier run (as FakeAirPlayDevice takes them). */
+  pairings?: readonly FakeAirPlayPairing[];
+  /**
+   * v2: the pairing server to use instead of a new one (pin, identifier, seed and
+   * pairings are then ignored): a device shares its paired clients across its ports.
+   */
+  pairingServer?: FakeAirPlayPairingServer;
   /** Sequence numbers whose first arrival is dropped; the receiver asks for them again. */
   dropSeqnos?: (seqno: number) => boolean;
   /** Milliseconds without RTSP or audio after which a client is dropped; default 60 s. */
@@ -52,21 +76,33 @@ export class FakeRaopReceiver {
   #streams: FakeRaopStream[] = [];
   readonly #waiters = new Set<() => void>();
   #volume: number;
+  /**
+   * v2: the pairing endpoints; `pairing.pairings` lists and watches the paired clients
+   * (`entries`, `restore`, `onChange`), as FakeAirPlayDevice's. Undefined for v1.
+   */
+  readonly pairing: FakeAirPlayPairingServer | undefined;
+  readonly version: FakeRaopVersion;
 
-  private constructor(server: Server, initialVolume: number) {
+  private constructor(
+    server: Server,
+    initialVolume: number,
+    version: FakeRaopVersion,
+    pairing: FakeAirPlayPairingServer | undefined,
+  ) {
     this.#server = server;
     this.#volume = initialVolume;
+    this.version = version;
+    this.pairing = pairing;
   }
 
   static async start(options: FakeRaopReceiverOptions = {}): Promise<FakeRaopReceiver> {
-    if (options.version === "v2") {
-      throw new NotSupportedError("the fake RAOP receiver speaks AirPlay 1 (v1) only");
-    }
+    const version = options.version ?? "v1";
     const logger = options.logger ?? silentLogger;
     const address = options.address ?? "127.0.0.1";
     const initialVolume = options.initialVolume ?? INITIAL_VOLUME;
+    const pairing = version === "v2" ? newPairingServer(options) : undefined;
     const server = createServer();
-    const receiver = new FakeRaopReceiver(server, initialVolume);
+    const receiver = new FakeRaopReceiver(server, initialVolume, version, pairing);
     server.on("connection", (socket: Socket) => {
       const connection = new RaopConnection(socket, {
         address,
@@ -78,6 +114,7 @@ export class FakeRaopReceiver {
         emit: (event) => receiver.#emit(event),
         completed: (stream) => receiver.#completed(stream),
         logger,
+        pairing: pairing && pairingEndpoint(pairing),
       });
       receiver.#connections.add(connection);
       socket.once("close", () => receiver.#connections.delete(connection));
@@ -91,6 +128,11 @@ export class FakeRaopReceiver {
   get port(): number {
     const address = this.#server.address();
     return typeof address === "object" && address !== null ? address.port : 0;
+  }
+
+  /** v2: the device's long-term Ed25519 public key (TXT "pk"); undefined for v1. */
+  get publicKey(): Uint8Array | undefined {
+    return this.pairing?.publicKey;
   }
 
   /** Completed streams, oldest first (the last MAX_STREAMS). */
@@ -182,4 +224,17 @@ export class FakeRaopReceiver {
     this.#completedCount += 1;
     for (const waiter of [...this.#waiters]) waiter();
   }
+}
+
+function newPairingServer(options: FakeRaopReceiverOptions): FakeAirPlayPairingServer {
+  if (options.pairingServer !== undefined) return options.pairingServer;
+  const server = new FakeAirPlayPairingServer({
+    identifier: options.identifier ?? randomUUID(),
+    seed: options.seed ?? randomBytes(32),
+    pin: options.pin ?? DEFAULT_PIN,
+    // An AirPlay 2 speaker pairs with HAP only (pyatv's RAOP pairing of a v2 receiver).
+    legacy: false,
+  });
+  for (const paired of options.pairings ?? []) server.pairings.restore(paired);
+  return server;
 }

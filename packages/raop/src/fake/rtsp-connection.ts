@@ -3,24 +3,49 @@
 // /auth-setup, ANNOUNCE, SETUP, POST /feedback, SET_PARAMETER, RECORD, FLUSH, TEARDOWN),
 // strict as a receiver is: out-of-order requests get 455, a wrong session 454, a wrong or
 // missing password 401 with a Digest challenge, unreadable requests 400.
+// A v2 (AirPlay 2) receiver also takes pyatv's airplayv2.py session on the same
+// connection: pair-setup / pair-verify (HTTP/1.1 POSTs), after which every byte both ways
+// is a HAP frame under the Control-Salt keys; then two plist SETUPs (the session, with
+// an event channel; the audio stream, with its key) and sealed audio. A plist SETUP
+// from a client that has not verified is refused with 470, as the AirPlay port does.
 
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  controlKeys,
   encodeResponse,
+  eventsKeys,
   type HttpRequest,
   HttpRequestParser,
+  KeySide,
   type OutgoingResponse,
 } from "@atv/airplay";
+import { HapFrameCipher, type SharedSecret } from "@atv/hap";
 import { type Logger, ProtocolError } from "@atv/interface";
 import { encodePlist, type PlistInput, PlistReal } from "@atv/plist";
 import { parseSdp } from "../wire/index.js";
 import { digestChallenge, newNonce, verifyDigest } from "./digest-auth.js";
-import type { FakeRaopEndReason, FakeRaopEvent, FakeRaopFormat, FakeRaopStream } from "./events.js";
+import { FakeRaopEventChannel } from "./event-channel.js";
+import type {
+  FakeRaopEndReason,
+  FakeRaopEvent,
+  FakeRaopFormat,
+  FakeRaopStream,
+  FakeRaopVersion,
+} from "./events.js";
+import { type PairingEndpoint, pairingEvent } from "./pairing-route.js";
 import { parseClientTransport, parseRtpInfo } from "./rtsp-fields.js";
 import { decodeText, SessionParameters } from "./session-parameters.js";
 import { StreamRecorder } from "./stream-recorder.js";
 import { UdpChannels } from "./udp-channels.js";
+import { unsealAudio } from "./v2-audio.js";
+import {
+  parseSessionSetup,
+  parseStreamSetup,
+  REALTIME_AUDIO_STREAM,
+  readSetupBody,
+  type SessionSetup,
+} from "./v2-setup.js";
 
 /** Longest request head and body the receiver reads (artwork is the largest body). */
 export const MAX_HEAD_BYTES = 8 * 1024;
@@ -46,6 +71,18 @@ export interface RaopConnectionConfig {
   readonly emit: (event: FakeRaopEvent) => void;
   readonly completed: (stream: FakeRaopStream) => void;
   readonly logger: Logger;
+  /**
+   * Set on a v2 receiver: the pairing endpoints of this connection (pair-setup with the
+   * PIN or transient, pair-verify). A v1 receiver answers /pair-* with 404.
+   */
+  readonly pairing: PairingEndpoint | undefined;
+}
+
+/** Where a v2 session stands: verified (keys), then SETUP #1 (event channel, timing). */
+interface V2State {
+  readonly secret: SharedSecret;
+  session: SessionSetup | undefined;
+  events: FakeRaopEventChannel | undefined;
 }
 
 type Answer = OutgoingResponse & { readonly after?: () => void };
@@ -69,6 +106,9 @@ export class RaopConnection {
   #channels: UdpChannels | undefined;
   #recorder: StreamRecorder | undefined;
   readonly #parameters: SessionParameters;
+  /** HAP framing, once a verify succeeded (v2). */
+  #cipher: HapFrameCipher | undefined;
+  #v2: V2State | undefined;
 
   constructor(socket: Socket, config: RaopConnectionConfig) {
     this.#socket = socket;
@@ -99,6 +139,16 @@ export class RaopConnection {
     return this.#channels;
   }
 
+  /** Whether the connection is HAP-framed (a v2 client verified). */
+  get encrypted(): boolean {
+    return this.#cipher !== undefined;
+  }
+
+  /** The event channel of a v2 session, once SETUP #1 opened it. */
+  get eventChannel(): FakeRaopEventChannel | undefined {
+    return this.#v2?.events;
+  }
+
   /** Ends the stream in progress (as `reason`) and the connection, after `farewell` if given. */
   close(reason: FakeRaopEndReason = "close", farewell?: Uint8Array): void {
     if (this.#closed) return;
@@ -106,8 +156,9 @@ export class RaopConnection {
     clearInterval(this.#idleTimer);
     this.#endStream(reason);
     this.#channels?.close();
+    this.#v2?.events?.close();
     if (farewell === undefined) this.#socket.destroy();
-    else this.#socket.end(farewell, () => this.#socket.destroy());
+    else this.#socket.end(this.#seal(farewell), () => this.#socket.destroy());
   }
 
   #checkIdle(): void {
@@ -120,8 +171,19 @@ export class RaopConnection {
     if (this.#closed) return;
     this.#lastActivity = Date.now();
     let requests: HttpRequest[];
+    const cipher = this.#cipher;
+    let plain: Uint8Array;
     try {
-      requests = this.#parser.push(chunk);
+      plain = cipher === undefined ? chunk : cipher.decrypt(chunk);
+    } catch (error) {
+      // A frame that does not open (or is not a frame): nothing can be said in a way the
+      // client could read, so the receiver hangs up.
+      this.#config.logger.debug("fake raop: undecryptable input: %o", error);
+      this.close("disconnect");
+      return;
+    }
+    try {
+      requests = this.#parser.push(plain);
     } catch (error) {
       // The byte stream cannot be resynchronised: say so, then hang up.
       this.#config.logger.debug("fake raop: unreadable request: %o", error);
@@ -161,8 +223,20 @@ export class RaopConnection {
     const protocol = /^(RTSP|HTTP)\/1\.[01]$/.test(request.protocol)
       ? request.protocol
       : "RTSP/1.0";
-    this.#socket.write(encodeResponse({ ...answer, protocol, headers }));
+    this.#socket.write(this.#seal(encodeResponse({ ...answer, protocol, headers })));
     answer.after?.();
+  }
+
+  /** Bytes as they go on the wire: HAP frames once the connection is encrypted. */
+  #seal(bytes: Uint8Array): Uint8Array {
+    return this.#cipher === undefined ? bytes : this.#cipher.encrypt(bytes);
+  }
+
+  /** The answer that completes a verify leaves in clear; everything after is sealed. */
+  #encrypt(secret: SharedSecret): void {
+    const keys = controlKeys(secret, KeySide.Device);
+    this.#cipher = new HapFrameCipher(keys.outputKey, keys.inputKey);
+    this.#v2 = { secret, session: undefined, events: undefined };
   }
 
   async #route(request: HttpRequest): Promise<Answer> {
@@ -170,6 +244,9 @@ export class RaopConnection {
     const path = request.uri.split("?")[0] ?? "";
     if (method === "OPTIONS") return { status: 200, headers: { Public: PUBLIC_METHODS } };
     if (method === "GET" && path === "/info") return this.#info();
+    if (method === "POST" && path.startsWith("/pair-") && this.#config.pairing !== undefined) {
+      return this.#pair(request, path, this.#config.pairing);
+    }
     if (this.#config.password !== undefined && !this.#authorized(request)) {
       return { status: 401, headers: { "WWW-Authenticate": digestChallenge(this.#nonce) } };
     }
@@ -185,13 +262,16 @@ export class RaopConnection {
       case "ANNOUNCE":
         return this.#announce(request);
       case "SETUP":
+        if (this.#config.pairing !== undefined && isPlistSetup(request)) {
+          return this.#setupV2(request);
+        }
         return this.#setup(request);
       case "RECORD":
         return this.#record(request);
       case "FLUSH":
         return this.#flush(request);
       case "TEARDOWN":
-        return this.#teardown();
+        return this.#teardown(request);
       case "SET_PARAMETER":
         return this.#parameters.set(request);
       case "GET_PARAMETER":
@@ -239,36 +319,34 @@ export class RaopConnection {
     return { status: 200 };
   }
 
+  /** A pair-setup or pair-verify step (v2); a completed verify turns on HAP framing. */
+  #pair(request: HttpRequest, path: string, pairing: PairingEndpoint): Answer {
+    // One verify per connection: the keys cannot change under a running session.
+    if (this.#cipher !== undefined) return { status: 455, reason: "Already Verified" };
+    const answer = pairing.handle(path, request.body, request.headers);
+    const event = pairingEvent(path, request.body, answer, pairing);
+    if (event !== undefined) this.#config.emit(event);
+    const secret = answer.verified?.secret;
+    return {
+      status: answer.status,
+      headers: {
+        ...(answer.body.length > 0 ? { "Content-Type": "application/octet-stream" } : {}),
+        ...answer.headers,
+      },
+      body: answer.body,
+      ...(secret === undefined ? {} : { after: () => this.#encrypt(secret) }),
+    };
+  }
+
   async #setup(request: HttpRequest): Promise<Answer> {
     const format = this.#format;
     if (format === undefined || this.#channels !== undefined) return { status: 455 };
     const transport = request.headers.transport;
     if (transport === undefined) return { status: 400 };
     const client = parseClientTransport(transport);
-    const recorder = new StreamRecorder({
-      ...format,
-      dropSeqnos: this.#config.dropSeqnos,
-      maxPcmBytes: this.#config.maxPcmBytes,
-      started: () => this.#config.emit({ kind: "stream_start", format: format.format }),
-      requestRetransmit: (seqno, count) => {
-        this.#config.emit({ kind: "retransmit_request", seqno, count });
-        this.#channels?.requestRetransmit(seqno, count);
-      },
-      logger: this.#config.logger,
-    });
-    const channels = await UdpChannels.open(this.#config.address, this.#peer, {
-      audio: (packet, resent) => {
-        this.#lastActivity = Date.now();
-        recorder.audio(packet, resent);
-      },
-      logger: this.#config.logger,
-    });
-    if (this.#closed) {
-      channels.close();
-      return { status: 500 };
-    }
-    this.#channels = channels;
-    this.#recorder = recorder;
+    const channels = await this.#openChannels();
+    if (channels === undefined) return { status: 500 };
+    this.#recorder = this.#newRecorder(format.format, format.framesPerPacket, "v1");
     this.#session = String(1 + Math.floor(Math.random() * 0xfffffffe));
     channels.connect({ host: this.#peer, ...client });
     const ports = channels.ports;
@@ -282,6 +360,107 @@ export class RaopConnection {
         "Audio-Jack-Status": "connected; type=analog",
       },
     };
+  }
+
+  /** SETUP with a plist body (v2): the session first, then its audio stream. */
+  async #setupV2(request: HttpRequest): Promise<Answer> {
+    const v2 = this.#v2;
+    // An AirPlay 2 receiver takes a session only from a client that verified.
+    if (v2 === undefined) return { status: 470, reason: "Connection Authorization Required" };
+    const body = readSetupBody(request.body);
+    if (!body.ok) return { status: body.status, reason: body.reason };
+    if (!("streams" in body.value)) return this.#setupSession(v2, body.value);
+    if (v2.session === undefined || this.#channels === undefined) {
+      return { status: 455, reason: "Method Not Valid in This State" };
+    }
+    if (this.#recorder !== undefined) return { status: 455, reason: "Stream Already Set Up" };
+    const parsed = parseStreamSetup(body.value);
+    if (!parsed.ok) return { status: parsed.status, reason: parsed.reason };
+    const { stream } = parsed;
+    const channels = this.#channels;
+    this.#recorder = this.#newRecorder(stream.format, stream.framesPerPacket, "v2", (packet) =>
+      unsealAudio(stream.key, packet),
+    );
+    channels.connect({
+      host: this.#peer,
+      controlPort: stream.controlPort,
+      timingPort: v2.session.timingPort,
+    });
+    const ports = channels.ports;
+    return plistAnswer({
+      streams: [
+        {
+          type: REALTIME_AUDIO_STREAM,
+          dataPort: ports.audio,
+          controlPort: ports.control,
+          streamID: 1,
+        },
+      ],
+    });
+  }
+
+  /** SETUP #1: opens the event channel and the UDP ports (timing now, audio for SETUP #2). */
+  async #setupSession(
+    v2: V2State,
+    setup: Parameters<typeof parseSessionSetup>[0],
+  ): Promise<Answer> {
+    if (v2.session !== undefined || this.#format !== undefined || this.#channels !== undefined) {
+      return { status: 455, reason: "Method Not Valid in This State" };
+    }
+    const parsed = parseSessionSetup(setup);
+    if (!parsed.ok) return { status: parsed.status, reason: parsed.reason };
+    const events = await FakeRaopEventChannel.open(
+      this.#config.address,
+      eventsKeys(v2.secret, KeySide.Device),
+      { logger: this.#config.logger },
+    );
+    const channels = await this.#openChannels();
+    if (channels === undefined || this.#closed) {
+      events.close();
+      channels?.close();
+      return { status: 500 };
+    }
+    v2.session = parsed.session;
+    v2.events = events;
+    return plistAnswer({ eventPort: events.port, timingPort: channels.ports.timing });
+  }
+
+  async #openChannels(): Promise<UdpChannels | undefined> {
+    const channels = await UdpChannels.open(this.#config.address, this.#peer, {
+      audio: (packet, resent) => {
+        this.#lastActivity = Date.now();
+        this.#recorder?.audio(packet, resent);
+      },
+      logger: this.#config.logger,
+    });
+    if (this.#closed) {
+      channels.close();
+      return undefined;
+    }
+    this.#channels = channels;
+    return channels;
+  }
+
+  #newRecorder(
+    format: FakeRaopFormat,
+    framesPerPacket: number,
+    version: FakeRaopVersion,
+    unseal?: (packet: Uint8Array) => Uint8Array,
+  ): StreamRecorder {
+    return new StreamRecorder({
+      format,
+      framesPerPacket,
+      version,
+      ...(unseal === undefined ? {} : { unseal }),
+      dropSeqnos: this.#config.dropSeqnos,
+      maxPcmBytes: this.#config.maxPcmBytes,
+      started: () => this.#config.emit({ kind: "stream_start", format, version }),
+      requestRetransmit: (seqno, count) => {
+        this.#config.emit({ kind: "retransmit_request", seqno, count });
+        this.#channels?.requestRetransmit(seqno, count);
+      },
+      logger: this.#config.logger,
+    });
   }
 
   #record(request: HttpRequest): Answer {
@@ -302,15 +481,29 @@ export class RaopConnection {
     return { status: 200 };
   }
 
-  async #teardown(): Promise<Answer> {
+  /**
+   * Ends the stream and the session. In v2 a body naming streams ends only the audio
+   * stream (the session and its event channel stay, for another SETUP #2).
+   */
+  async #teardown(request: HttpRequest): Promise<Answer> {
     const recorder = this.#recorder;
     if (recorder !== undefined) await this.#drain(recorder);
     this.#endStream("teardown");
+    this.#recorder = undefined;
+    const v2 = this.#v2;
+    if (v2?.session !== undefined && request.body.length > 0) {
+      const body = readSetupBody(request.body);
+      if (body.ok && "streams" in body.value) return { status: 200 };
+    }
     this.#channels?.close();
     this.#channels = undefined;
-    this.#recorder = undefined;
     this.#format = undefined;
     this.#session = undefined;
+    if (v2 !== undefined) {
+      v2.events?.close();
+      v2.events = undefined;
+      v2.session = undefined;
+    }
     return { status: 200 };
   }
 
@@ -332,15 +525,18 @@ export class RaopConnection {
     this.#config.emit({
       kind: "stream_end",
       format: recorder.format,
+      version: recorder.version,
       frames: audio.frames,
       sha256: audio.sha256,
       unpaddedFrames: audio.unpaddedFrames,
       unpaddedSha256: audio.unpaddedSha256,
       missing: audio.missing,
+      badPackets: audio.badPackets,
       reason,
     });
     this.#config.completed({
       format: recorder.format,
+      version: recorder.version,
       frames: audio.frames,
       sha256: audio.sha256,
       unpaddedFrames: audio.unpaddedFrames,
@@ -353,7 +549,23 @@ export class RaopConnection {
       progress: notes.progress,
       volumes: notes.volumes,
       retransmitRequests: audio.retransmitRequests,
+      badPackets: audio.badPackets,
       reason,
     });
   }
+}
+
+/** A SETUP whose body is a binary plist (v2), not a Transport header (v1). */
+function isPlistSetup(request: HttpRequest): boolean {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "application/x-apple-binary-plist") return true;
+  return request.headers.transport === undefined && request.body.length > 0;
+}
+
+function plistAnswer(value: PlistInput): Answer {
+  return {
+    status: 200,
+    headers: { "Content-Type": "application/x-apple-binary-plist" },
+    body: encodePlist(value),
+  };
 }

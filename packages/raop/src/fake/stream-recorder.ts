@@ -5,7 +5,7 @@
 
 import type { Logger } from "@atv/interface";
 import { BYTES_PER_FRAME, decodeAlacFrame, decodeAudioPacket, l16ToPcm } from "../wire/index.js";
-import type { FakeRaopFormat } from "./events.js";
+import type { FakeRaopFormat, FakeRaopVersion } from "./events.js";
 import { PcmAssembler } from "./pcm-assembler.js";
 
 /** The RTP payload type of audio (pyatv's stream_client.py: 0x60, marker on the first). */
@@ -15,6 +15,12 @@ const MAX_REQUESTED = 4096;
 
 export interface StreamRecorderConfig {
   readonly format: FakeRaopFormat;
+  readonly version: FakeRaopVersion;
+  /**
+   * AirPlay 2: turns a sealed packet back into a plain RTP packet (header and payload);
+   * a packet it cannot open (too short, failing authentication) throws and is dropped.
+   */
+  readonly unseal?: (packet: Uint8Array) => Uint8Array;
   /** The ALAC frame length the SDP announced. */
   readonly framesPerPacket: number;
   /** True for a sequence number whose first arrival is dropped (it is asked for again). */
@@ -34,6 +40,7 @@ export interface RecordedAudio {
   readonly pcm: Uint8Array;
   readonly truncated: boolean;
   readonly retransmitRequests: number;
+  readonly badPackets: number;
 }
 
 export class StreamRecorder {
@@ -44,7 +51,7 @@ export class StreamRecorder {
   /** Asked for again and not yet arrived: the stream is not complete while any are. */
   readonly #requested = new Set<number>();
   #retransmitRequests = 0;
-  /** Packets that could not be decoded. */
+  /** Packets that could not be decoded or opened, since the last stream ended. */
   badPackets = 0;
 
   constructor(config: StreamRecorderConfig) {
@@ -53,6 +60,10 @@ export class StreamRecorder {
 
   get format(): FakeRaopFormat {
     return this.#config.format;
+  }
+
+  get version(): FakeRaopVersion {
+    return this.#config.version;
   }
 
   /** The PCM of the stream in progress, as far as it is kept. */
@@ -74,7 +85,8 @@ export class StreamRecorder {
     let seqno: number;
     let pcm: Uint8Array;
     try {
-      const decoded = decodeAudioPacket(packet);
+      const unseal = this.#config.unseal;
+      const decoded = decodeAudioPacket(unseal === undefined ? packet : unseal(packet));
       if (decoded.payloadType !== AUDIO_TYPE) {
         this.#config.logger.debug("fake raop: RTP payload type %d ignored", decoded.payloadType);
         return;
@@ -115,7 +127,9 @@ export class StreamRecorder {
     this.#requested.clear();
     const retransmitRequests = this.#retransmitRequests;
     this.#retransmitRequests = 0;
+    const badPackets = this.badPackets;
     if (assembler === undefined) return undefined;
+    this.badPackets = 0;
     const digest = assembler.finish();
     return {
       frames: assembler.bytes / BYTES_PER_FRAME,
@@ -126,6 +140,7 @@ export class StreamRecorder {
       pcm: assembler.pcm,
       truncated: assembler.truncated,
       retransmitRequests,
+      badPackets,
     };
   }
 
