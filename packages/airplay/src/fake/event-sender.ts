@@ -4,11 +4,13 @@
 import type { Socket } from "node:net";
 import { HapFrameCipher, type SessionKeys } from "@atv/hap";
 import { type Logger, silentLogger } from "@atv/interface";
-import { encodePlist } from "@atv/plist";
+import { encodePlist, type PlistInput } from "@atv/plist";
 import { encodeRequest, HttpResponseParser } from "../http/codec.js";
 
 /** The most answers remembered: a client answering forever must not grow the fake. */
 export const MAX_ANSWERS = 1000;
+/** The most bytes waiting for a whole frame or answer (a client says little here). */
+const MAX_BUFFERED = 64 * 1024;
 
 export class FakeEventChannel {
   readonly #socket: Socket;
@@ -33,9 +35,9 @@ export class FakeEventChannel {
     return this.#closed;
   }
 
-  /** Sends a request with a plist body, as receivers do to report a change. */
-  send(uri: string, body: Record<string, string | number | boolean>): void {
-    if (this.#closed) return;
+  /** Sends a request with a plist body, as receivers do to report a change; false when closed. */
+  send(uri: string, body: PlistInput): boolean {
+    if (this.#closed) return false;
     const request = encodeRequest({
       method: "POST",
       uri,
@@ -48,6 +50,7 @@ export class FakeEventChannel {
       body: encodePlist(body),
     });
     this.#socket.write(this.#cipher.encrypt(request));
+    return true;
   }
 
   close(): void {
@@ -60,6 +63,7 @@ export class FakeEventChannel {
     if (this.#closed) return;
     try {
       const plain = this.#cipher.decrypt(chunk);
+      if (this.#cipher.bufferedBytes > MAX_BUFFERED) throw new RangeError("event channel flooded");
       for (const response of this.#parser.push(plain)) {
         this.answers.push(response.status);
         if (this.answers.length > MAX_ANSWERS) this.answers.shift();

@@ -12,6 +12,7 @@ export {
   type ReceiverGeneration,
   receiverGeneration,
 } from "./announcement.js";
+export { CHANNEL_ACCEPT_TIMEOUT, ChannelListener } from "./channel-listener.js";
 export { type FakeAirPlayActivity, FakeControlConnection } from "./control-connection.js";
 export {
   FakeAirPlayDevice,
@@ -20,6 +21,7 @@ export {
   IDLE_TIMEOUT,
   MAX_CONNECTIONS,
 } from "./device.js";
+export { FakeEventChannel, MAX_ANSWERS } from "./event-sender.js";
 export {
   FakePlayback,
   type FakePlaybackEvent,

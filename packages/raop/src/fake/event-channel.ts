@@ -3,23 +3,16 @@
 // both directions are HAP frames under the Events-Salt keys, the device side of them
 // (pyatv's channels.py; the sender swaps Read and Write, "connection originates from
 // receiver"). The receiver may send requests; the sender answers each one 200 and sends
-// nothing else. One connection is taken; nobody connecting in time closes the listener.
-//
-// (The AirPlay fake has the same pieces, ChannelListener and FakeEventChannel, but
-// @atv/airplay/fake does not export them.)
+// nothing else. The AirPlay fake's pieces do the work: a one-connection listener that
+// gives up when nobody comes, and the channel itself.
 
-import { createServer, type Server, type Socket } from "node:net";
-import { encodeRequest, HttpResponseParser } from "@atv/airplay";
-import { HapFrameCipher, type SessionKeys } from "@atv/hap";
-import { type Logger, tcpListen } from "@atv/interface";
-import { encodePlist, type PlistInput } from "@atv/plist";
+import { CHANNEL_ACCEPT_TIMEOUT, ChannelListener, FakeEventChannel } from "@atv/airplay/fake";
+import type { SessionKeys } from "@atv/hap";
+import type { Logger } from "@atv/interface";
+import type { PlistInput } from "@atv/plist";
 
 /** How long the receiver waits for the sender to open the announced channel. */
-export const EVENT_ACCEPT_TIMEOUT = 10_000;
-/** The most answers remembered: a sender answering forever must not grow the fake. */
-const MAX_ANSWERS = 100;
-/** The most bytes waiting for a whole frame or response (a sender says little here). */
-const MAX_BUFFERED = 64 * 1024;
+export const EVENT_ACCEPT_TIMEOUT = CHANNEL_ACCEPT_TIMEOUT;
 
 export interface EventChannelOptions {
   readonly logger: Logger;
@@ -29,28 +22,12 @@ export interface EventChannelOptions {
 }
 
 export class FakeRaopEventChannel {
-  readonly #server: Server;
-  readonly #keys: SessionKeys;
-  readonly #options: EventChannelOptions;
-  readonly #timer: NodeJS.Timeout;
-  #socket: Socket | undefined;
-  #cipher: HapFrameCipher | undefined;
-  readonly #parser = new HttpResponseParser();
-  #cseq = 0;
+  readonly #listener: ChannelListener;
+  #channel: FakeEventChannel | undefined;
   #closed = false;
-  /** Statuses of the sender's answers, in order (the last 100). */
-  readonly answers: number[] = [];
 
-  private constructor(server: Server, keys: SessionKeys, options: EventChannelOptions) {
-    this.#server = server;
-    this.#keys = keys;
-    this.#options = options;
-    this.#timer = setTimeout(() => {
-      if (this.#socket !== undefined) return;
-      options.logger.debug("fake raop: nobody opened the event channel in time");
-      this.close();
-    }, options.timeout ?? EVENT_ACCEPT_TIMEOUT);
-    this.#timer.unref();
+  private constructor(listener: ChannelListener) {
+    this.#listener = listener;
   }
 
   /** Listens on `address` for the sender; `keys` are the device side's Events keys. */
@@ -59,98 +36,55 @@ export class FakeRaopEventChannel {
     keys: SessionKeys,
     options: EventChannelOptions,
   ): Promise<FakeRaopEventChannel> {
-    let accept: ((socket: Socket) => void) | undefined;
-    const server = createServer((socket) => {
-      if (accept === undefined) socket.destroy();
-      else accept(socket);
-    });
-    server.maxConnections = 1;
-    server.on("error", (error) => options.logger.debug("fake raop: event: %s", error.message));
-    await tcpListen(server, address);
-    const channel = new FakeRaopEventChannel(server, keys, options);
-    accept = (socket) => channel.#accept(socket);
-    return channel;
+    let self: FakeRaopEventChannel | undefined;
+    const listener = await ChannelListener.open(
+      address,
+      (socket) => {
+        if (self === undefined || self.#closed) {
+          socket.destroy();
+          return;
+        }
+        socket.setNoDelay(true);
+        const channel = new FakeEventChannel(socket, keys, options.logger);
+        self.#channel = channel;
+        const greeting = options.greeting;
+        if (greeting !== undefined) channel.send(greeting.uri, greeting.body);
+      },
+      { logger: options.logger, ...(options.timeout ? { timeout: options.timeout } : {}) },
+    );
+    self = new FakeRaopEventChannel(listener);
+    return self;
   }
 
   get port(): number {
-    const address = this.#server.address();
-    return typeof address === "object" && address !== null ? address.port : 0;
+    return this.#listener.port;
   }
 
   /** Whether the sender has connected (and the channel is not closed). */
   get connected(): boolean {
-    return this.#socket !== undefined && !this.#closed;
+    return this.#channel !== undefined && !this.closed;
   }
 
+  /** Closed by close(), by the sender leaving or misbehaving, or nobody came in time. */
   get closed(): boolean {
-    return this.#closed;
+    if (this.#closed) return true;
+    return this.#channel ? this.#channel.closed : !this.#listener.open;
+  }
+
+  /** Statuses of the sender's answers, in order. */
+  get answers(): readonly number[] {
+    return this.#channel?.answers ?? [];
   }
 
   /** Sends a request with a plist body, as receivers do to report a change. */
   send(uri: string, body: PlistInput): boolean {
-    const socket = this.#socket;
-    const cipher = this.#cipher;
-    if (this.#closed || socket === undefined || cipher === undefined) return false;
-    const request = encodeRequest({
-      method: "POST",
-      uri,
-      protocol: "RTSP/1.0",
-      headers: {
-        CSeq: this.#cseq++,
-        Server: "AirTunes/760.20.1",
-        "Content-Type": "application/x-apple-binary-plist",
-      },
-      body: encodePlist(body),
-    });
-    socket.write(cipher.encrypt(request));
-    return true;
+    return !this.#closed && (this.#channel?.send(uri, body) ?? false);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#server.close();
-    this.#socket?.destroy();
-  }
-
-  #accept(socket: Socket): void {
-    if (this.#closed || this.#socket !== undefined) {
-      socket.destroy();
-      return;
-    }
-    clearTimeout(this.#timer);
-    // One sender per session: stop listening once it is here.
-    this.#server.close();
-    this.#socket = socket;
-    this.#cipher = new HapFrameCipher(this.#keys.outputKey, this.#keys.inputKey);
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.on("error", () => this.close());
-    socket.on("close", () => this.close());
-    const greeting = this.#options.greeting;
-    if (greeting !== undefined) this.send(greeting.uri, greeting.body);
-  }
-
-  #receive(chunk: Buffer): void {
-    const cipher = this.#cipher;
-    if (this.#closed || cipher === undefined) return;
-    try {
-      const plain = cipher.decrypt(chunk);
-      if (cipher.bufferedBytes > MAX_BUFFERED) throw new RangeError("event channel flooded");
-      for (const response of this.#parser.push(plain)) {
-        this.answers.push(response.status);
-        if (this.answers.length > MAX_ANSWERS) this.answers.shift();
-        if (response.status !== 200) {
-          // Receivers end a session whose sender refuses their reports.
-          this.#options.logger.debug("fake raop: event answered %d, closing", response.status);
-          this.close();
-          return;
-        }
-      }
-    } catch (error) {
-      this.#options.logger.debug("fake raop: bad input on the event channel: %o", error);
-      this.close();
-    }
+    this.#listener.close();
+    this.#channel?.close();
   }
 }
