@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileCacheDir, compileCacheVariant, runWithCompileCache } from "./compile-cache.js";
 
@@ -50,9 +50,35 @@ describe("runWithCompileCache", () => {
     const files = await readdir(cacheDir);
     expect(files).toHaveLength(2);
     for (const name of files) {
-      expect(name).toMatch(/^app\.cjs-(help|run)-\w+-\w+-node[\d.]+-\w+\.bin$/);
+      expect(name).toMatch(/^[\w-]+-app\.cjs-(help|run)-\w+-\w+-node[\d.]+-\w+\.bin$/);
       expect((await readFile(join(cacheDir, name))).length).toBeGreaterThan(0);
     }
+  });
+
+  it("removes the caches of the app's earlier builds when it writes one, and nothing else", async () => {
+    const file = await bundle("app.cjs");
+    const cacheDir = join(dir, "cache");
+    await mkdir(cacheDir);
+    const stem = `${basename(dirname(dirname(file)))}-app.cjs-run`;
+    const runtime = `node${process.versions.node}-${process.arch}`;
+    const others = [
+      `${stem}-aaaa-bbbb-${runtime}.bin`, // an earlier build: goes
+      `${stem}-cccc-dddd-${runtime}.bin`, // another: goes
+      `${stem}-aaaa-bbbb-node1.2.3-${process.arch}.bin`, // another Node's: stays
+      `${stem}-x-aaaa-bbbb-${runtime}.bin`, // a longer variant's: stays
+      `other-app.cjs-run-aaaa-bbbb-${runtime}.bin`, // another app's: stays
+    ];
+    for (const name of others) await writeFile(join(cacheDir, name), "old");
+    const exitCount = process.listenerCount("exit");
+    expect(runWithCompileCache(file, { cacheDir, variant: "run" })).toBe("created");
+    for (const listener of process.listeners("exit").slice(exitCount)) {
+      process.off("exit", listener);
+      (listener as (code: number) => void)(0);
+    }
+    const files = (await readdir(cacheDir)).sort();
+    expect(files).toHaveLength(4);
+    expect(files).toEqual(expect.arrayContaining(others.slice(2)));
+    expect(files.filter((name) => !others.includes(name))).toHaveLength(1);
   });
 
   it("compiles as usual when the cache directory cannot be written", async () => {

@@ -4,7 +4,16 @@
 // machines we measure; with the cache it is well under one.
 
 import { isAscii } from "node:buffer";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -72,7 +81,8 @@ export function runWithCompileCache(
           : "used";
   if (cacheFile !== undefined && use !== "used") {
     // Written at exit, so the functions compiled while the command ran are in it too.
-    process.once("exit", () => writeCache(cacheFile, script));
+    const stem = cacheStem(file, options.variant ?? "");
+    process.once("exit", () => writeCache(cacheFile, script, stem));
   }
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };
@@ -92,14 +102,46 @@ function readSource(file: string): string {
 }
 
 /**
- * One cache file per bundle build, variant and Node version: a rebuilt bundle gets a new
- * name. (No hash of the path: loading node:crypto alone would cost more than it saves.)
+ * One cache file per app, bundle build, variant and Node version: a rebuilt bundle gets a
+ * new name, and the caches of its earlier builds are removed when it is written (see
+ * pruneStale). The app is the bundle's package folder (apps/atvscript/dist/main.cjs:
+ * "atvscript"), since every app's bundle is a main.cjs. (No hash of the path: loading
+ * node:crypto alone would cost more than it saves.)
  */
 function cacheName(file: string, variant = ""): string {
   const stat = statSync(file);
   const build = `${stat.size.toString(36)}-${Math.trunc(stat.mtimeMs).toString(36)}`;
+  return `${cacheStem(file, variant)}-${build}-${runtimeTag()}.bin`;
+}
+
+function cacheStem(file: string, variant: string): string {
+  const app = basename(dirname(dirname(file)));
   const tag = variant === "" ? "" : `-${variant}`;
-  return `${basename(file)}${tag}-${build}-node${process.versions.node}-${process.arch}.bin`;
+  return `${app}-${basename(file)}${tag}`;
+}
+
+function runtimeTag(): string {
+  return `node${process.versions.node}-${process.arch}`;
+}
+
+/**
+ * Removes the caches of other builds of the same app, variant and Node version: without
+ * this every upgrade (or, for a developer, every build) left its caches behind for good.
+ * Other Node versions' caches stay, for machines that switch between them.
+ */
+function pruneStale(dir: string, current: string, stem: string): void {
+  const suffix = `-${runtimeTag()}.bin`;
+  for (const name of readdirSync(dir)) {
+    if (name === current || !name.startsWith(`${stem}-`) || !name.endsWith(suffix)) continue;
+    // Exactly a build stamp (two base-36 fields) between: not a longer variant's file.
+    const build = name.slice(stem.length + 1, name.length - suffix.length);
+    if (!/^[0-9a-z]+-[0-9a-z]+$/.test(build)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Another start may have removed it first.
+    }
+  }
 }
 
 function readIfThere(path: string): Buffer | undefined {
@@ -110,13 +152,14 @@ function readIfThere(path: string): Buffer | undefined {
   }
 }
 
-function writeCache(path: string, script: Script): void {
+function writeCache(path: string, script: Script, stem: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // Written whole, then renamed: a concurrent start never reads half a file.
     const partial = `${path}.${process.pid}.tmp`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, path);
+    pruneStale(dirname(path), basename(path), stem);
   } catch {
     // Caching is an optimisation only.
   }
