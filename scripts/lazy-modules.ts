@@ -53,9 +53,10 @@ interface Real {
 
 /**
  * An esbuild plugin for the app bundles: an import of a module above becomes a stand-in
- * whose properties load the real module on first access (getters, so `import { x }`,
- * `import * as m` and default imports all work, and a class or function read from it is
- * the real one); a module that is a function (assert) becomes a function that calls it.
+ * whose properties load the real module on first access (read through its prototype, so
+ * `import { x }`, `import * as m` and default imports all work, and a class or function
+ * read from it is the real one); a module that is a function (assert) becomes a function
+ * that calls it.
  * esbuild hoists every require of a bundle to where the bundle starts; this moves each
  * to where the code first uses it.
  */
@@ -87,20 +88,39 @@ export function lazyModules(): Plugin {
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const { request, from } = args.pluginData as Real;
         const real: unknown = createRequire(from)(request);
-        const names = Object.keys(real as object).filter((key) => key !== "default");
+        const load = [
+          "let loaded;",
+          `const load = () => (loaded ??= require(${JSON.stringify(request)}));`,
+        ];
+        // Resolved from the importer's folder, as the import it replaces.
+        const resolveDir = from.startsWith("file:") ? undefined : join(from, "..");
+        if (typeof real === "function") {
+          const names = Object.keys(real as object).filter((key) => key !== "default");
+          return {
+            loader: "js",
+            resolveDir,
+            contents: [
+              ...load,
+              "module.exports = function (...args) { return load().apply(this, args); };",
+              `for (const name of ${JSON.stringify(names)}) {`,
+              "  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });",
+              "}",
+            ].join("\n"),
+          };
+        }
+        // No properties of its own, a prototype that reads the real module: esbuild's
+        // interop (__toESM, once per importing package) copies a module's own properties
+        // one by one, and node:crypto alone has some seventy; through the prototype every
+        // name still reads the real module, loaded at the first read.
         return {
           loader: "js",
-          // Resolved from the importer's folder, as the import it replaces.
-          resolveDir: from.startsWith("file:") ? undefined : join(from, ".."),
+          resolveDir,
           contents: [
-            "let loaded;",
-            `const load = () => (loaded ??= require(${JSON.stringify(request)}));`,
-            typeof real === "function"
-              ? "module.exports = function (...args) { return load().apply(this, args); };"
-              : "",
-            `for (const name of ${JSON.stringify(names)}) {`,
-            "  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });",
-            "}",
+            ...load,
+            "module.exports = Object.create(new Proxy({}, {",
+            "  get: (_, name) => load()[name],",
+            "  has: (_, name) => name in load(),",
+            "}));",
           ].join("\n"),
         };
       });
