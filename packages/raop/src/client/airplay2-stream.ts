@@ -35,7 +35,7 @@ import {
   type PlistValue,
   plistDict,
 } from "@atv/plist";
-import { FRAMES_PER_PACKET, SAMPLE_RATE, sealAudioPacketV2 } from "../wire/index.js";
+import { DBFS_MUTED, FRAMES_PER_PACKET, SAMPLE_RATE, sealAudioPacketV2 } from "../wire/index.js";
 import type { ReceiverFeatures } from "./receiver-features.js";
 import type { RaopRtsp } from "./rtsp.js";
 import type { StreamEndpoints, StreamProtocol, StreamSetupContext } from "./stream-protocol.js";
@@ -129,6 +129,23 @@ export function streamSetupBody(
   };
 }
 
+/**
+ * The `initialVolume` of a receiver's /info answer (a binary plist): its volume in dB,
+ * from muted (-144) to 0. Anything else (no plist, no such key, a value off that scale)
+ * is no answer: the stream then sets the volume itself.
+ */
+export function initialVolumeOf(body: Uint8Array): number | undefined {
+  let info: PlistValue;
+  try {
+    info = decodePlist(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof info !== "object" || info === null || Array.isArray(info)) return undefined;
+  const volume = (info as PlistDictionary).initialVolume;
+  return typeof volume === "number" && volume >= DBFS_MUTED && volume <= 0 ? volume : undefined;
+}
+
 export interface EventConnectOptions extends TcpConnectOptions {
   readonly attempts?: number;
   readonly delayMs?: number;
@@ -183,6 +200,7 @@ export class AirPlay2Stream implements StreamProtocol {
   readonly rtsp: RaopRtsp;
   readonly connection: HttpConnection;
   readonly format = "l16" as const;
+  initialVolumeDb: number | undefined;
   readonly #o: AirPlay2StreamOptions;
   #secret: SharedSecret | undefined;
   #audioKey: Uint8Array | undefined;
@@ -210,8 +228,9 @@ export class AirPlay2Stream implements StreamProtocol {
   /** GET /info and auth-setup in clear, then the verify; the connection is sealed after. */
   async prepare({ signal }: StreamSetupContext): Promise<void> {
     const { rtsp, connection, features, credentials } = this.#o;
-    // pyatv reads initialVolume from it; here it only tells a live receiver (any status).
-    await rtsp.exchange("GET", { uri: "/info", allowErrorStatus: true, signal });
+    // Any status will do; a receiver's own volume in it is kept (pyatv's initialVolume).
+    const info = await rtsp.exchange("GET", { uri: "/info", allowErrorStatus: true, signal });
+    this.initialVolumeDb = info.status === 200 ? initialVolumeOf(info.body) : undefined;
     if (features.needsAuthSetup) await rtsp.authSetup({ signal });
     const secret = await verifyConnection(credentials, connection.exchange, { signal });
     if (secret === undefined) {

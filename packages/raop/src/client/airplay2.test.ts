@@ -13,7 +13,8 @@ import {
   ProtocolError,
   tcpConnect,
 } from "@atv/interface";
-import { encodePlist } from "@atv/plist";
+import { encodePlist, PlistReal } from "@atv/plist";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   decodeRetransmitResponse,
@@ -26,6 +27,7 @@ import {
 } from "../wire/index.js";
 import {
   connectEventPort,
+  initialVolumeOf,
   RAOP_V2_IDENTITY,
   raopAudioKey,
   sessionSetupBody,
@@ -425,5 +427,32 @@ describe("event channel connection", () => {
     });
     await expect(other).rejects.toBeInstanceOf(ConnectionFailedError);
     expect(attempts).toBe(1);
+  });
+});
+
+describe("initialVolumeOf (a receiver's /info)", () => {
+  it("reads the receiver's volume in dB, and nothing off the scale or of another type", () => {
+    expect(initialVolumeOf(encodePlist({ initialVolume: new PlistReal(-20.5) }))).toBe(-20.5);
+    expect(initialVolumeOf(encodePlist({ initialVolume: new PlistReal(-144) }))).toBe(-144);
+    expect(initialVolumeOf(encodePlist({ initialVolume: new PlistReal(3) }))).toBeUndefined();
+    expect(initialVolumeOf(encodePlist({ initialVolume: "-20" }))).toBeUndefined();
+    expect(initialVolumeOf(encodePlist({ name: "speaker" }))).toBeUndefined();
+    expect(initialVolumeOf(encodePlist([1, 2]))).toBeUndefined();
+    expect(initialVolumeOf(new TextEncoder().encode("<html>not found</html>"))).toBeUndefined();
+  });
+
+  it("never throws on random or damaged answers", () => {
+    const good = encodePlist({ initialVolume: new PlistReal(-12), name: "x" });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (noise, at) => {
+        const damaged = Uint8Array.from(good);
+        for (const [i, byte] of noise.entries()) damaged[(at + i) % damaged.length] = byte;
+        for (const body of [noise, damaged]) {
+          const volume = initialVolumeOf(body);
+          expect(volume === undefined || (volume >= -144 && volume <= 0)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

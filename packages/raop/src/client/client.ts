@@ -32,7 +32,7 @@ import {
   silentLogger,
 } from "@atv/interface";
 import type { AudioMetadata, AudioSource } from "../audio/index.js";
-import { pctToDbfs } from "../wire/index.js";
+import { dbfsToPct, pctToDbfs } from "../wire/index.js";
 import { AirPlay2Stream, type RaopSenderIdentity } from "./airplay2-stream.js";
 import type { AudioFormat } from "./audio-sender.js";
 import { type ReceiverFeatures, receiverFeatures } from "./receiver-features.js";
@@ -209,9 +209,14 @@ export class RaopClient {
     const old = this.volume;
     const session = this.#now?.started ? this.#now.session : undefined;
     if (session) await session.setVolume(pctToDbfs(clamped), opts.signal);
-    this.#volume = clamped;
-    if (old !== clamped) {
-      for (const listener of [...this.#volumeListeners]) listener(old, clamped);
+    this.#takeVolume(clamped, old);
+  }
+
+  /** Takes `level` as the volume, and tells the listeners if it changed. */
+  #takeVolume(level: number, old: number = this.volume): void {
+    this.#volume = level;
+    if (old !== level) {
+      for (const listener of [...this.#volumeListeners]) listener(old, level);
     }
   }
 
@@ -251,6 +256,9 @@ export class RaopClient {
         metadata,
         features: this.#features,
         volumeDb: pctToDbfs(this.volume),
+        volumeChosen: this.#volume !== undefined,
+        // The receiver's own volume is kept, and is the client's from now on (pyatv).
+        onReceiverVolume: (db) => this.#takeVolume(dbfsToPct(db)),
         controlPort: this.#o.controlPort ?? 0,
         timingPort: this.#o.timingPort ?? 0,
         speed: this.#o.speed ?? 1,

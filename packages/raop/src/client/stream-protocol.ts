@@ -35,6 +35,8 @@ export interface StreamProtocol {
   readonly connection: HttpConnection;
   /** What the audio packets carry. */
   readonly format: AudioFormat;
+  /** The receiver's volume (dB) as it told it before the stream, if it did. */
+  readonly initialVolumeDb: number | undefined;
   /** Makes each audio packet from its RTP header and payload; undefined: in clear. */
   readonly seal: ((header: Uint8Array, payload: Uint8Array) => Uint8Array) | undefined;
   /** Everything before our UDP ports are needed. */
@@ -71,6 +73,7 @@ export class AirPlay1Stream implements StreamProtocol {
   readonly connection: HttpConnection;
   readonly format: AudioFormat;
   readonly seal = undefined;
+  readonly initialVolumeDb = undefined;
   readonly #o: AirPlay1StreamOptions;
 
   constructor(options: AirPlay1StreamOptions) {

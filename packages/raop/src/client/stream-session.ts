@@ -49,6 +49,13 @@ export interface StreamSessionOptions {
   readonly features: ReceiverFeatures;
   /** dB as the receiver takes it (pctToDbfs). */
   readonly volumeDb: number;
+  /**
+   * Whether the user chose `volumeDb`. When not, a receiver that told its own volume
+   * (AirPlay 2's /info initialVolume) keeps it, as with pyatv, and onReceiverVolume hears
+   * it; otherwise `volumeDb` is sent.
+   */
+  readonly volumeChosen?: boolean;
+  readonly onReceiverVolume?: (db: number) => void;
   readonly controlPort: number;
   readonly timingPort: number;
   readonly speed: number;
@@ -204,7 +211,9 @@ export class StreamSession {
 
     await protocol.record(session, this.#firstSeqno, rtpStart, signal);
     this.#recordAnsweredAt = performance.now();
-    await this.setVolume(this.#o.volumeDb, signal);
+    const receiverVolume = this.#o.volumeChosen ? undefined : protocol.initialVolumeDb;
+    if (receiverVolume === undefined) await this.setVolume(this.#o.volumeDb, signal);
+    else this.#o.onReceiverVolume?.(receiverVolume);
     this.#o.onStart?.();
 
     const audio = this.#audio as AudioChannel;
