@@ -75,7 +75,7 @@ export {
   HttpConnection,
   type HttpConnectOptions,
 } from "./http/connection.js";
-export { RtspSession } from "./http/rtsp-session.js";
+export { BPLIST_CONTENT_TYPE, RtspSession } from "./http/rtsp-session.js";
 export type {
   ExchangeOptions,
   HttpExchange,

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  BPLIST_CONTENT_TYPE,
   controlKeys,
   EVENTS_SALT,
   EVENTS_WRITE_INFO,
@@ -41,7 +42,6 @@ import type { RaopRtsp } from "./rtsp.js";
 import type { StreamEndpoints, StreamProtocol, StreamSetupContext } from "./stream-protocol.js";
 import { plainAddress } from "./udp-channels.js";
 
-const BPLIST_CONTENT_TYPE = "application/x-apple-binary-plist";
 /** pyatv's AirPlay 2 feedback interval (FEEDBACK_INTERVAL). */
 export const V2_FEEDBACK_INTERVAL_MS = 2000;
 /** Attempts to reach the event port, and the pause between them (pyatv: 5 × 1 s). */

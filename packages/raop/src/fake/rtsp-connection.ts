@@ -12,6 +12,7 @@
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  BPLIST_CONTENT_TYPE,
   controlKeys,
   encodeResponse,
   eventsKeys,
@@ -297,7 +298,7 @@ export class RaopConnection {
     };
     return {
       status: 200,
-      headers: { "Content-Type": "application/x-apple-binary-plist" },
+      headers: { "Content-Type": BPLIST_CONTENT_TYPE },
       body: encodePlist(info),
     };
   }
@@ -558,14 +559,14 @@ export class RaopConnection {
 /** A SETUP whose body is a binary plist (v2), not a Transport header (v1). */
 function isPlistSetup(request: HttpRequest): boolean {
   const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/x-apple-binary-plist") return true;
+  if (type === BPLIST_CONTENT_TYPE) return true;
   return request.headers.transport === undefined && request.body.length > 0;
 }
 
 function plistAnswer(value: PlistInput): Answer {
   return {
     status: 200,
-    headers: { "Content-Type": "application/x-apple-binary-plist" },
+    headers: { "Content-Type": BPLIST_CONTENT_TYPE },
     body: encodePlist(value),
   };
 }

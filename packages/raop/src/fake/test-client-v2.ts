@@ -21,6 +21,10 @@ import { parseCredentials, type SharedSecret } from "@atv/hap";
 import { PlainProperties, Protocol, Service } from "@atv/interface";
 import { isPlistDictionary, type PlistDictionary, type PlistValue } from "@atv/plist";
 import {
+  streamSetupBody as clientStreamSetupBody,
+  sessionSetupBody,
+} from "../client/airplay2-stream.js";
+import {
   decodeRetransmitRequest,
   decodeTimingPacket,
   encodeAudioHeader,
@@ -36,53 +40,18 @@ const SSRC = 0x2468ace0;
 const REQUEST_TIMEOUT = 3000;
 const BYTES_PER_PACKET = 352 * 4;
 
-/** SETUP #1 as pyatv's AirPlayV2._setup_base sends it (timingPort filled in). */
-export function sessionSetupBody(timingPort: number): PlistDictionary {
-  return {
-    deviceID: "AA:BB:CC:DD:EE:FF",
-    sessionUUID: "5C1D9BE0-5A1E-4D4C-9D3B-2B6A1E2F3A4B",
-    timingPort,
-    timingProtocol: "NTP",
-    isMultiSelectAirPlay: true,
-    groupContainsGroupLeader: false,
-    macAddress: "AA:BB:CC:DD:EE:FF",
-    model: "iPhone14,3",
-    name: "pyatv",
-    osBuildVersion: "20F66",
-    osName: "iPhone OS",
-    osVersion: "16.5",
-    senderSupportsRelay: false,
-    sourceVersion: "690.7.1",
-    statsCollectionEnabled: false,
-  };
-}
+// The client's own SETUP bodies (its tests hold them to pyatv's values key by key), so the
+// fake is driven with exactly what atv sends.
+export { sessionSetupBody };
 
-/** SETUP #2's stream as pyatv's setup_audio_stream sends it. */
+/** SETUP #2's stream, as the client sends it, with `overrides` in its stream entry. */
 export function streamSetupBody(
   shk: Uint8Array,
   controlPort: number,
   overrides: PlistDictionary = {},
 ): PlistDictionary {
-  return {
-    streams: [
-      {
-        audioFormat: 0x800,
-        audioMode: "default",
-        controlPort,
-        ct: 1,
-        isMedia: true,
-        latencyMax: 88200,
-        latencyMin: 11025,
-        shk,
-        spf: 352,
-        sr: 44100,
-        type: 0x60,
-        supportsDynamicStreamID: false,
-        streamConnectionID: SSRC,
-        ...overrides,
-      },
-    ],
-  };
+  const [stream] = clientStreamSetupBody(controlPort, shk, SSRC).streams as PlistDictionary[];
+  return { streams: [{ ...stream, ...overrides }] };
 }
 
 /** Pairs with the receiver on a connection of its own; returns pyatv's credentials string. */
