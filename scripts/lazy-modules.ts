@@ -19,6 +19,7 @@ const LAZY_BUILTINS = new Set([
   "dgram",
   "diagnostics_channel",
   "dns",
+  "dns/promises",
   "fs/promises",
   "http",
   "https",

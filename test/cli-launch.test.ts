@@ -76,8 +76,9 @@ it.each(["atvfake", "atvremote", "atvscript"])("builds %s's bundle as ASCII", as
 });
 
 // Node's own modules that `playing` over plain MRP does not use stay unloaded (see
-// scripts/lazy-modules.ts), and the bundle still works with the ones it does use.
-it("loads Node's http, readline and assert only for commands that use them", async () => {
+// scripts/lazy-modules.ts), and the bundle still works with the ones it does use. The scan
+// sends to and binds IP addresses only, so node:dns (and c-ares with it) stays unloaded too.
+it("loads Node's http, readline, assert and dns only for commands that use them", async () => {
   const fake = await startFake(["--profile", "tvos14"]);
   const folder = await mkdtemp(join(tmpdir(), "atv-launch-modules-"));
   try {
@@ -101,7 +102,8 @@ it("loads Node's http, readline and assert only for commands that use them", asy
     expect(playing.stdout).toContain('"result": "success"');
     const loaded = (await readFile(list, "utf8")).split("\n");
     expect(loaded).toContain("NativeModule net");
-    for (const unused of ["http", "readline", "assert", "fs/promises"]) {
+    expect(loaded).toContain("NativeModule dgram");
+    for (const unused of ["http", "readline", "assert", "fs/promises", "dns", "dns/promises"]) {
       expect(loaded).not.toContain(`NativeModule ${unused}`);
     }
   } finally {

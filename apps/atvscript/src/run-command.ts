@@ -8,6 +8,7 @@ import {
   runRemoteControlCommand,
   scriptOutput,
   streamLogger,
+  writeStandardOutput,
 } from "@atv/cli";
 import {
   type AppleTV,
@@ -47,7 +48,7 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
 
 /** One line as pyatv prints it (json.dumps), so scripts matching its text keep working. */
 function printLine(line: Record<string, unknown>): void {
-  process.stdout.write(`${pythonJson(line)}\n`);
+  writeStandardOutput(`${pythonJson(line)}\n`);
 }
 
 async function dispatch(

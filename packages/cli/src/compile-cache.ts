@@ -12,12 +12,12 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { writeStandardOutput } from "./standard-output.js";
 
 export interface CompileCacheOptions {
   /** Where cache files go; default $ATV_COMPILE_CACHE_DIR, else ~/.cache/atv (XDG). */
@@ -200,19 +200,4 @@ export function launchBundle(
 /** A variant as part of a file name: command names are short words, anything else is cut. */
 function cacheSafe(variant: string): string {
   return variant.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
-}
-
-/**
- * Writes to file descriptor 1 directly: creating process.stdout (a stream, and for a pipe
- * a socket) would cost more than the rest of a --help. Whatever the descriptor refuses
- * (EAGAIN on a non-blocking pipe, say) goes through process.stdout after all.
- */
-function writeStandardOutput(text: string): void {
-  const bytes = Buffer.from(text);
-  let written = 0;
-  try {
-    while (written < bytes.length) written += writeSync(1, bytes, written);
-  } catch {
-    process.stdout.write(bytes.subarray(written));
-  }
 }

@@ -42,6 +42,7 @@ export {
   runRemoteControlCommand,
 } from "./remote-commands.js";
 export { localIsoTimestamp, type ScriptOutputInit, scriptOutput } from "./script-output.js";
+export { writeStandardOutput } from "./standard-output.js";
 export {
   readStorageChoice,
   STORAGE_HELP,
