@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import {
   chmod,
@@ -305,6 +306,16 @@ describe("FileStorage with a file it cannot use", () => {
     const saveError = await rejection(storage.save());
     expect(saveError.message).toMatch(/cannot save .*: cannot write in .*plain-file \(ENOTDIR\)/);
     expect(await readFile(notAFolder, "utf8")).toBe("x");
+  });
+
+  // The file is read synchronously (see readBytes): a FIFO there must not block the process.
+  it("rejects a path that is not a regular file, a FIFO or a folder, without blocking", async () => {
+    const fifo = join(folder.path, "fifo.conf");
+    execFileSync("mkfifo", [fifo]);
+    const fromFifo = await rejection(new FileStorage(fifo).load());
+    expect(fromFifo.message).toMatch(/cannot read .*fifo\.conf: it is not a regular file/);
+    const fromFolder = await rejection(new FileStorage(folder.path).load());
+    expect(fromFolder.message).toMatch(/it is not a regular file/);
   });
 
   it("rejects a save in a folder it may not write, leaving the file untouched", async () => {
