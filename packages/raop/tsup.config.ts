@@ -6,5 +6,6 @@ export default defineConfig(
     index: "src/index.ts",
     audio: "src/audio/index.ts",
     fake: "src/fake/index.ts",
+    scan: "src/scan.ts",
   }),
 );

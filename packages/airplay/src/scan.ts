@@ -9,6 +9,9 @@ import {
 } from "@atv/interface";
 import { updateServiceDetails } from "./access.js";
 
+// RAOP completes its services as AirPlay does, from this entry: without AirPlay's client.
+export { updateServiceDetails };
+
 export const AIRPLAY_SERVICE_TYPE = "_airplay._tcp.local";
 
 function handleAirPlay(service: ZeroconfService) {

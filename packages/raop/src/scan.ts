@@ -1,4 +1,4 @@
-import { updateServiceDetails } from "@atv/airplay";
+import { updateServiceDetails } from "@atv/airplay/scan";
 import {
   type DeviceInfoFields,
   modelFields,
