@@ -1,3 +1,4 @@
+import { deadline } from "@atv/interface";
 import { checkTimeout } from "./validate.js";
 
 /** Resolves when `signal` aborts (at once if it already has). */
@@ -17,26 +18,37 @@ const MAX_TIMER_DELAY = 0x7fffffff;
 export interface ScanWindow {
   /** Aborts when the scan is done, when the timeout passes, or when the caller aborts. */
   readonly signal: AbortSignal;
-  /**
-   * The timeout signal itself. Node 20's AbortSignal.any() holds its sources weakly, so
-   * an AbortSignal.timeout() nobody else references can be garbage-collected before it
-   * fires and the combined signal then never aborts. Whoever keeps the window keeps this.
-   */
-  readonly deadline: AbortSignal;
+  /** True once the timeout passed (rather than the scan finishing or the caller aborting). */
+  readonly timedOut: boolean;
   /** Ends the window early: the scan has everything it asked for. */
   finish(): void;
+  /** Drops the window's timer and its listener on the caller's signal, once the scan is over. */
+  clear(): void;
 }
 
 /**
- * The signal a scan runs under: `timeout` ms composed with the caller's signal. Throws
- * InvalidConfigError for a negative or non-finite timeout; AbortSignal.timeout() wants a
- * whole number of ms, so fractions are rounded up.
+ * The signal a scan runs under: `timeout` ms composed with the caller's signal, on
+ * @atv/interface's deadline() (not AbortSignal.any() and AbortSignal.timeout(), for the
+ * reasons it gives; and a cold scan then compiles none of their machinery). Throws
+ * InvalidConfigError for a negative or non-finite timeout; fractions are rounded up.
  */
 export function scanWindow(timeout: number, signal: AbortSignal | undefined): ScanWindow {
   const delay = Math.min(Math.ceil(checkTimeout(timeout)), MAX_TIMER_DELAY);
+  // finish() and the caller's signal both end the window through `done`.
   const done = new AbortController();
-  const deadline = AbortSignal.timeout(delay);
-  const signals = [done.signal, deadline];
-  if (signal) signals.push(signal);
-  return { signal: AbortSignal.any(signals), deadline, finish: () => done.abort() };
+  const onAbort = (): void => done.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  const limit = deadline(delay, done.signal);
+  return {
+    signal: limit.signal,
+    get timedOut() {
+      return limit.timedOut;
+    },
+    finish: () => done.abort(),
+    clear() {
+      limit.clear();
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
 }

@@ -145,6 +145,9 @@ export async function multicastBrowse(
     interface: options.interface,
     localInterfaces: options.localInterfaces ?? systemInterfaces,
     logger,
+  }).catch((error: unknown) => {
+    window.clear();
+    throw error;
   });
   let resend: ReturnType<typeof setInterval> | undefined;
   try {
@@ -159,6 +162,7 @@ export async function multicastBrowse(
     resend = setInterval(send, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
+    window.clear();
     clearInterval(resend);
     for (const socket of sockets) socket.close();
   }

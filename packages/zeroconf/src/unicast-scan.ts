@@ -107,7 +107,10 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   const probes = new Map(hosts.map((host) => [host, new HostProbe(host, keys)]));
 
   const window = scanWindow(timeout, options.signal);
-  const socket = await bindUdpSocket({ address: "0.0.0.0", port: 0 });
+  const socket = await bindUdpSocket({ address: "0.0.0.0", port: 0 }).catch((error: unknown) => {
+    window.clear();
+    throw error;
+  });
   const knocks: Knock[] = [];
   let resend: ReturnType<typeof setInterval> | undefined;
   try {
@@ -142,6 +145,7 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
     resend = setInterval(sendQueries, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
+    window.clear();
     clearInterval(resend);
     for (const k of knocks) k.stop();
     socket.close();
