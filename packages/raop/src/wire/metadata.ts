@@ -2,7 +2,8 @@
 // of type application/x-dmap-tagged, holding minm (title), asal (album) and asar (artist)
 // in that order, each only when set (pyatv's RtspSession.set_metadata).
 
-import { type DmapNode, decodeDmap, dmapTag } from "@atv/dmap";
+// The tag codec alone (its own entry): streaming needs none of the DMAP client.
+import { type DmapNode, decodeDmap, dmapTag } from "@atv/dmap/tags";
 import { ProtocolError } from "@atv/interface";
 
 export const DMAP_CONTENT_TYPE = "application/x-dmap-tagged";
