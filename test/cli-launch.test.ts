@@ -63,6 +63,17 @@ it("keeps one compile cache per command, so each caches the code it runs", async
     const files = await readdir(cacheDir);
     expect(files.filter((f) => f.includes("-run-scan-"))).toHaveLength(1);
     expect(files.filter((f) => f.includes("-run-playing-"))).toHaveLength(1);
+    // A failed run (atvscript still exits 0) writes no cache: one that never reached the
+    // connect path would otherwise stay, and every later run would compile it.
+    const missing = await runCli("atvscript", [...base, "-i", "no-such-device", "stop"], {
+      env: cacheEnv,
+    });
+    expect(missing.stdout).toContain('"error": "device_not_found"');
+    expect(missing.stderr).toBe("atv compile cache: created\n");
+    expect((await readdir(cacheDir)).filter((f) => f.includes("-run-stop-"))).toHaveLength(0);
+    const stop = await runCli("atvscript", [...base, "stop"], { env: cacheEnv });
+    expect(stop.stdout).toContain('"result": "success"');
+    expect((await readdir(cacheDir)).filter((f) => f.includes("-run-stop-"))).toHaveLength(1);
   } finally {
     await fake.stop();
     await rm(cacheDir, { recursive: true, force: true });

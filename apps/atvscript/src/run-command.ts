@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import {
   isRemoteControlCommand,
+  markRunIncomplete,
   openStorage,
   parseCommandCall,
   protocolName,
@@ -42,6 +43,8 @@ export async function runCommand(options: ScriptOptions): Promise<number> {
   } catch (error) {
     result = scriptOutput({ success: false, exception: error });
   }
+  // The exit code stays 0 (as pyatv's): tell the compile cache that this run failed.
+  if (result.result !== "success") markRunIncomplete();
   printLine(result);
   return 0;
 }

@@ -2,13 +2,22 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compileCacheDir, compileCacheVariant, runWithCompileCache } from "./compile-cache.js";
+import {
+  compileCacheDir,
+  compileCacheVariant,
+  markRunIncomplete,
+  runWithCompileCache,
+} from "./compile-cache.js";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "atv-compile-cache-"));
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  // What markRunIncomplete() sets, for the launcher and the bundle to share.
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("atv.compile-cache.run-incomplete")];
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** A CommonJS file that records, on globalThis, that it ran and what it saw. */
 async function bundle(name: string, body = ""): Promise<string> {
@@ -79,6 +88,29 @@ describe("runWithCompileCache", () => {
     expect(files).toHaveLength(4);
     expect(files).toEqual(expect.arrayContaining(others.slice(2)));
     expect(files.filter((name) => !others.includes(name))).toHaveLength(1);
+  });
+
+  // A cache is not rewritten while valid: one from a run that failed early would hold
+  // too little for good.
+  it("writes no cache for a run that exits with an error or says it failed", async () => {
+    const file = await bundle("app.cjs");
+    const cacheDir = join(dir, "cache");
+    const exitWith = (code: number) => {
+      const exitCount = process.listenerCount("exit");
+      expect(runWithCompileCache(file, { cacheDir, variant: "run" })).toBe("created");
+      for (const listener of process.listeners("exit").slice(exitCount)) {
+        process.off("exit", listener);
+        (listener as (code: number) => void)(code);
+      }
+    };
+    exitWith(2);
+    await expect(readdir(cacheDir)).rejects.toMatchObject({ code: "ENOENT" });
+    markRunIncomplete();
+    exitWith(0);
+    await expect(readdir(cacheDir)).rejects.toMatchObject({ code: "ENOENT" });
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for("atv.compile-cache.run-incomplete")];
+    exitWith(0);
+    expect(await readdir(cacheDir)).toHaveLength(1);
   });
 
   it("compiles as usual when the cache directory cannot be written", async () => {

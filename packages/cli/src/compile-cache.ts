@@ -80,14 +80,34 @@ export function runWithCompileCache(
           ? "rejected"
           : "used";
   if (cacheFile !== undefined && use !== "used") {
-    // Written at exit, so the functions compiled while the command ran are in it too.
+    // Written at exit, so the functions compiled while the command ran are in it too; and
+    // only by a run that did its whole job. A cache is never rewritten while it is valid,
+    // so one written by a run that failed early (a mistyped option, a device not found)
+    // would leave every later run of that command compiling what that run never reached.
     const stem = cacheStem(file, options.variant ?? "");
-    process.once("exit", () => writeCache(cacheFile, script, stem));
+    process.once("exit", (code) => {
+      if (code === 0 && !runIncomplete()) writeCache(cacheFile, script, stem);
+    });
   }
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return use;
+}
+
+/** Shared by the launcher and the bundle it runs, which are built apart: a global symbol. */
+const INCOMPLETE = Symbol.for("atv.compile-cache.run-incomplete");
+
+/**
+ * Says that this run failed although it exits with 0 (atvscript reports failures in its
+ * JSON): its compile cache is then not written, and a later run that succeeds writes it.
+ */
+export function markRunIncomplete(): void {
+  (globalThis as Record<symbol, unknown>)[INCOMPLETE] = true;
+}
+
+function runIncomplete(): boolean {
+  return (globalThis as Record<symbol, unknown>)[INCOMPLETE] === true;
 }
 
 /**

@@ -16,6 +16,7 @@ export {
   compileCacheDir,
   compileCacheVariant,
   launchBundle,
+  markRunIncomplete,
   runWithCompileCache,
 } from "./compile-cache.js";
 export { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, readCredentials } from "./credential-options.js";
