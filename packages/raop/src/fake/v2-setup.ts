@@ -6,6 +6,7 @@
 // reason) out; they never throw.
 
 import { decodePlist, isPlistDictionary, type PlistDictionary, type PlistValue } from "@atv/plist";
+import { FRAMES_PER_PACKET, SAMPLE_RATE } from "../wire/index.js";
 import type { FakeRaopFormat } from "./events.js";
 
 /** A refusal: the RTSP status and reason phrase to answer with. */
@@ -50,8 +51,6 @@ export const COMPRESSION_ALAC = 2;
  */
 export const AUDIO_FORMAT_PCM_44100_16_2 = 0x800;
 export const AUDIO_FORMAT_ALAC_44100_16_2 = 0x40000;
-const SAMPLE_RATE = 44_100;
-const FRAMES_PER_PACKET = 352;
 const KEY_LENGTH = 32;
 
 /** SETUP #1 keys besides the required ones, with the type pyatv gives each. */
