@@ -112,7 +112,8 @@ describe("raopPlugin.pair", () => {
     receiver = undefined;
   });
 
-  async function pairWith(properties: Record<string, string>) {
+  /** A receiver that pairs with PIN 1234, and the RAOP service it is found as. */
+  async function pairingReceiver(properties: Record<string, string>) {
     const pairing = new AirPlayPairingServer({
       identifier: "AA:BB:CC:DD:EE:FF",
       seed: new Uint8Array(32).fill(9),
@@ -121,6 +122,11 @@ describe("raopPlugin.pair", () => {
     receiver = await TestReceiver.start(undefined, { pairing });
     const device = new AppleTV({ address: "127.0.0.1", name: "Speaker" });
     const service = new Service({ protocol: Protocol.RAOP, port: receiver.port, properties });
+    return { receiver, device, service, pairing };
+  }
+
+  async function pairWith(properties: Record<string, string>) {
+    const { receiver, device, service, pairing } = await pairingReceiver(properties);
     const handler = raopPlugin.pair!(device, service, { name: "Kitchen" });
     expect(handler.deviceProvidesPin).toBe(true);
     await handler.begin();
@@ -165,18 +171,7 @@ describe("raopPlugin.pair", () => {
   });
 
   it("fails with a wrong PIN and stores nothing", async () => {
-    const pairing = new AirPlayPairingServer({
-      identifier: "AA:BB:CC:DD:EE:FF",
-      seed: new Uint8Array(32).fill(9),
-      pin: 1234,
-    });
-    receiver = await TestReceiver.start(undefined, { pairing });
-    const device = new AppleTV({ address: "127.0.0.1", name: "Speaker" });
-    const service = new Service({
-      protocol: Protocol.RAOP,
-      port: receiver.port,
-      properties: { ft: "0x0,0x40" },
-    });
+    const { device, service } = await pairingReceiver({ ft: "0x0,0x40" });
     const handler = raopPlugin.pair!(device, service);
     await handler.begin();
     handler.pin(1235);

@@ -1,7 +1,6 @@
 // The client against the fake receiver's AirPlay 2 side: pair with the PIN on the RAOP
 // port, then stream a WAV the AirPlay 2 way; the fake must hear exactly the source.
 
-import { createHash } from "node:crypto";
 import { CredentialsType, parseCredentials } from "@atv/hap";
 import { AppleTV, Protocol, type ProtocolSession, Service } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,7 +8,7 @@ import { encodeWav } from "../audio/index.js";
 import { FakeRaopReceiver } from "../fake/index.js";
 import { raopPlugin } from "../plugin.js";
 import { FRAMES_PER_PACKET } from "../wire/index.js";
-import { patternPcm } from "./test-source.js";
+import { patternPcm, sha256Hex } from "./test-source.js";
 
 let fake: FakeRaopReceiver | undefined;
 let session: ProtocolSession | undefined;
@@ -20,10 +19,6 @@ afterEach(async () => {
   session = undefined;
   fake = undefined;
 });
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 describe("RaopClient against FakeRaopReceiver v2", () => {
   it("pairs with the PIN, then streams a WAV the AirPlay 2 way, bit for bit", async () => {
@@ -49,7 +44,7 @@ describe("RaopClient against FakeRaopReceiver v2", () => {
     const stream = fake.streams[0]!;
     expect(stream.version).toBe("v2");
     expect(stream.badPackets).toBe(0);
-    expect(stream.unpaddedSha256).toBe(sha256(pcm));
+    expect(stream.unpaddedSha256).toBe(sha256Hex(pcm));
   }, 15_000);
 
   it("streams with transient pairing when the receiver announces it (bit 48)", async () => {
@@ -66,6 +61,6 @@ describe("RaopClient against FakeRaopReceiver v2", () => {
     await fake.waitForStreams(1);
     const stream = fake.streams[0]!;
     expect(stream.version).toBe("v2");
-    expect(stream.unpaddedSha256).toBe(sha256(pcm));
+    expect(stream.unpaddedSha256).toBe(sha256Hex(pcm));
   }, 15_000);
 });

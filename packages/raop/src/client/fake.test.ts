@@ -1,13 +1,12 @@
 // The client against the fake receiver (@atv/raop/fake): what the fake decodes must be
 // exactly what was sent, the last packet's silence padding included.
 
-import { createHash } from "node:crypto";
 import { AuthenticationError, ConnectionLostError } from "@atv/interface";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeRaopEvent, FakeRaopReceiver } from "../fake/index.js";
 import { FRAMES_PER_PACKET, pctToDbfs } from "../wire/index.js";
 import { connectRaop, type RaopClient } from "./client.js";
-import { memorySource, patternPcm } from "./test-source.js";
+import { memorySource, patternPcm, sha256Hex } from "./test-source.js";
 
 let fake: FakeRaopReceiver | undefined;
 let client: RaopClient | undefined;
@@ -26,10 +25,6 @@ function expectedPcm(pcm: Uint8Array): Uint8Array {
   const out = new Uint8Array(pcm.length + padding * 4);
   out.set(pcm);
   return out;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 describe("RaopClient against FakeRaopReceiver", () => {
@@ -61,7 +56,7 @@ describe("RaopClient against FakeRaopReceiver", () => {
     expect(stream?.format).toBe("alac");
     expect(stream?.missing).toBe(0);
     expect(stream?.frames).toBe(expected.length / 4);
-    expect(stream?.sha256).toBe(sha256(expected));
+    expect(stream?.sha256).toBe(sha256Hex(expected));
     expect(stream?.metadata).toEqual({ title: "Tone", artist: "Maker", album: "Tests" });
     expect(stream?.volumes).toEqual([pctToDbfs(40)]);
     expect(stream?.artwork?.mimetype).toBe("image/jpeg");
@@ -71,7 +66,7 @@ describe("RaopClient against FakeRaopReceiver", () => {
     expect(events.map((e) => e.kind)).toContain("stream_start");
     expect(events.find((e) => e.kind === "stream_end")).toMatchObject({
       frames: expected.length / 4,
-      sha256: sha256(expected),
+      sha256: sha256Hex(expected),
     });
   });
 
@@ -93,7 +88,7 @@ describe("RaopClient against FakeRaopReceiver", () => {
     expect(dropped.size).toBeGreaterThan(0);
     expect(stream?.retransmitRequests).toBeGreaterThan(0);
     expect(stream?.missing).toBe(0);
-    expect(stream?.sha256).toBe(sha256(expectedPcm(pcm)));
+    expect(stream?.sha256).toBe(sha256Hex(expectedPcm(pcm)));
     expect(client.lastStreamStats?.retransmitted).toBeGreaterThanOrEqual(dropped.size - 1);
   });
 
@@ -126,7 +121,7 @@ describe("RaopClient against FakeRaopReceiver", () => {
     const pcm = patternPcm(FRAMES_PER_PACKET * 5);
     await client.streamFile(memorySource(pcm));
     await fake.waitForStreams(1);
-    expect(fake.streams[0]?.sha256).toBe(sha256(expectedPcm(pcm)));
+    expect(fake.streams[0]?.sha256).toBe(sha256Hex(expectedPcm(pcm)));
 
     const wrong = await connectRaop({ host: "127.0.0.1", port: fake.port, password: "nope" });
     await expect(wrong.streamFile(memorySource(pcm))).rejects.toBeInstanceOf(AuthenticationError);

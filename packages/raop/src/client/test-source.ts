@@ -1,5 +1,7 @@
-// Audio sources for the client's tests: PCM from memory, no decoder involved.
+// Audio for the package's tests: PCM patterns and sources from memory (no decoder
+// involved), and the checksum the fake receiver reports of what it received.
 
+import { createHash } from "node:crypto";
 import type { AudioMetadata, AudioSource } from "../audio/index.js";
 
 export interface MemorySource extends AudioSource {
@@ -42,4 +44,9 @@ export function patternPcm(frames: number, seed = 1): Uint8Array {
     view.setInt16(i * 2, (state >>> 16) - 32768, true);
   }
   return pcm;
+}
+
+/** SHA-256 of `bytes`, in hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }

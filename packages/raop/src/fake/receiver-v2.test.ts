@@ -2,7 +2,6 @@
 // pairing and verify on the RTSP port, HAP framing, plist SETUPs, an event channel,
 // sealed audio, resends of sealed packets; and refusing what a real speaker refuses.
 
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HttpConnection, RtspSession } from "@atv/airplay";
@@ -10,6 +9,7 @@ import { HapFrameCipher } from "@atv/hap";
 import { AuthenticationError, InvalidCredentialsError, PairingError } from "@atv/interface";
 import { encodePlist } from "@atv/plist";
 import { afterEach, describe, expect, it } from "vitest";
+import { patternPcm, sha256Hex } from "../client/test-source.js";
 import { encodeProgress, encodeRaopMetadata } from "../wire/index.js";
 import type { FakeRaopEvent } from "./events.js";
 import { FakeRaopReceiver, type FakeRaopReceiverOptions } from "./receiver.js";
@@ -38,21 +38,6 @@ async function client(fake: FakeRaopReceiver): Promise<RaopV2TestClient> {
   return c;
 }
 
-/** Deterministic PCM of `frames` frames. */
-function tone(frames: number, seed = 1): Uint8Array {
-  const pcm = new Uint8Array(frames * 4);
-  let x = seed;
-  for (let i = 0; i < pcm.length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    pcm[i] = x >>> 24;
-  }
-  return pcm;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await sleep(5);
 }
@@ -73,11 +58,11 @@ describe("FakeRaopReceiver v2: pairing and verify", () => {
 
     const c = await client(fake);
     await c.start(100, credentials);
-    const pcm = tone(352 * 5);
+    const pcm = patternPcm(352 * 5);
     c.sendPcm(pcm, 100);
     await until(() => fake.received.length === pcm.length);
     expect((await c.request("TEARDOWN", { headers: { Session: 0 } })).status).toBe(200);
-    expect(fake.streams[0]).toMatchObject({ version: "v2", format: "l16", sha256: sha256(pcm) });
+    expect(fake.streams[0]).toMatchObject({ version: "v2", format: "l16", sha256: sha256Hex(pcm) });
   });
 
   it("refuses a wrong PIN and remembers nobody", async () => {
@@ -144,7 +129,7 @@ describe("FakeRaopReceiver v2: streaming", () => {
       { type: 96, dataPort: expect.any(Number), controlPort: expect.any(Number), streamID: 1 },
     ]);
     await c.record(65530);
-    const pcm = tone(352 * 300 + 17);
+    const pcm = patternPcm(352 * 300 + 17);
     await c.sendPcmPaced(pcm, 65530); // wraps past 65535
     await until(() => fake.received.length === pcm.length);
     expect((await c.request("TEARDOWN", { headers: { Session: 0 } })).status).toBe(200);
@@ -152,7 +137,7 @@ describe("FakeRaopReceiver v2: streaming", () => {
     expect(stream).toMatchObject({
       version: "v2",
       format: "l16",
-      sha256: sha256(pcm),
+      sha256: sha256Hex(pcm),
       missing: 0,
       badPackets: 0,
       reason: "teardown",
@@ -196,7 +181,7 @@ describe("FakeRaopReceiver v2: streaming", () => {
     const fake = await receiver();
     const c = await client(fake);
     await c.start(10);
-    const pcm = tone(352 * 4);
+    const pcm = patternPcm(352 * 4);
     const sealed: Uint8Array[] = [];
     for (let i = 0; i < 4; i++) {
       const packet = c.seal(10 + i, i * 352, pcm.subarray(i * 1408, (i + 1) * 1408), i === 0);
@@ -213,14 +198,14 @@ describe("FakeRaopReceiver v2: streaming", () => {
     expect(fake.received).toEqual(pcm);
     expect(c.retransmitRequests).toEqual([{ seqno: 11, count: 1 }]);
     await c.request("TEARDOWN", { headers: { Session: 0 } });
-    expect(fake.streams[0]).toMatchObject({ badPackets: 1, missing: 0, sha256: sha256(pcm) });
+    expect(fake.streams[0]).toMatchObject({ badPackets: 1, missing: 0, sha256: sha256Hex(pcm) });
   });
 
   it("asks again for a packet it dropped on purpose, and the sealed resend completes it", async () => {
     const fake = await receiver({ dropSeqnos: (seqno) => seqno === 3 });
     const c = await client(fake);
     await c.start(1);
-    const pcm = tone(352 * 6);
+    const pcm = patternPcm(352 * 6);
     c.sendPcm(pcm, 1);
     await until(() => fake.received.length === pcm.length);
     expect(fake.received).toEqual(pcm);
@@ -234,7 +219,7 @@ describe("FakeRaopReceiver v2: streaming", () => {
     const fake = await receiver();
     const c = await client(fake);
     await c.start(50);
-    const pcm = tone(352 * 5);
+    const pcm = patternPcm(352 * 5);
     c.sendPcm(pcm, 50, { skip: (seqno) => seqno === 52 });
     await until(() => fake.received.length === pcm.length);
     expect(c.retransmitRequests).toEqual([{ seqno: 52, count: 1 }]);
@@ -281,21 +266,21 @@ describe("FakeRaopReceiver v2: streaming", () => {
       ).status,
     ).toBe(200);
     expect((await c.request("POST", { uri: "/feedback" })).status).toBe(200);
-    const first = tone(352 * 2, 3);
+    const first = patternPcm(352 * 2, 3);
     c.sendPcm(first, 1);
     await until(() => fake.received.length === first.length);
     const flush = await c.request("FLUSH", {
       headers: { Range: "npt=0-", Session: 0, "RTP-Info": "seq=20;rtptime=0" },
     });
     expect(flush.status).toBe(200);
-    const second = tone(352 * 2, 4);
+    const second = patternPcm(352 * 2, 4);
     c.sendPcm(second, 20);
     await until(() => fake.received.length === second.length);
     expect((await c.request("TEARDOWN", { headers: { Session: 0 } })).status).toBe(200);
     expect(fake.volume).toBe(-12.5);
     expect(fake.streams.map((s) => [s.reason, s.sha256])).toEqual([
-      ["flush", sha256(first)],
-      ["teardown", sha256(second)],
+      ["flush", sha256Hex(first)],
+      ["teardown", sha256Hex(second)],
     ]);
     expect(fake.streams[0]).toMatchObject({
       metadata: { title: "Song", artist: "Band", album: "LP" },
@@ -328,11 +313,11 @@ describe("FakeRaopReceiver v2: streaming", () => {
     const c = await RaopTestClient.connect(fake.port);
     open.push(c);
     await c.start("l16", 7);
-    const pcm = tone(352 * 3);
+    const pcm = patternPcm(352 * 3);
     c.sendPcm("l16", pcm, 7);
     await until(() => fake.received.length === pcm.length);
     await c.request("TEARDOWN");
-    expect(fake.streams[0]).toMatchObject({ version: "v1", sha256: sha256(pcm) });
+    expect(fake.streams[0]).toMatchObject({ version: "v1", sha256: sha256Hex(pcm) });
   });
 });
 
@@ -450,7 +435,7 @@ describe("FakeRaopReceiver v2: limits", () => {
     const fake = await receiver();
     const c = await client(fake);
     await c.start(1);
-    const pcm = tone(352 * 2);
+    const pcm = patternPcm(352 * 2);
     c.sendPcm(pcm, 1);
     await until(() => fake.received.length === pcm.length);
     c.connection.close();
@@ -458,7 +443,7 @@ describe("FakeRaopReceiver v2: limits", () => {
     expect(fake.streams[0]).toMatchObject({
       version: "v2",
       reason: "disconnect",
-      sha256: sha256(pcm),
+      sha256: sha256Hex(pcm),
     });
   });
 });

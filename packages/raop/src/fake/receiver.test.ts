@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { patternPcm, sha256Hex } from "../client/test-source.js";
 import {
   decodeTimingPacket,
   encodeProgress,
@@ -34,21 +34,6 @@ async function client(fake: FakeRaopReceiver): Promise<RaopTestClient> {
   return c;
 }
 
-/** Deterministic PCM of `frames` frames (not a multiple of 352, so the last packet is short). */
-function tone(frames: number, seed = 1): Uint8Array {
-  const pcm = new Uint8Array(frames * 4);
-  let x = seed;
-  for (let i = 0; i < pcm.length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    pcm[i] = x >>> 24;
-  }
-  return pcm;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await sleep(5);
 }
@@ -61,7 +46,7 @@ describe("FakeRaopReceiver streams", () => {
   it("records an ALAC stream whole, the short last packet included", async () => {
     const fake = await receiver();
     const c = await client(fake);
-    const pcm = tone(352 * 10 + 100);
+    const pcm = patternPcm(352 * 10 + 100);
     await c.start("alac", 500);
     c.sendPcm("alac", pcm, 500);
     await until(() => fake.received.length === pcm.length);
@@ -71,7 +56,7 @@ describe("FakeRaopReceiver streams", () => {
     expect(stream).toMatchObject({
       format: "alac",
       frames: 352 * 10 + 100,
-      sha256: sha256(pcm),
+      sha256: sha256Hex(pcm),
       missing: 0,
       truncated: false,
       reason: "teardown",
@@ -83,9 +68,9 @@ describe("FakeRaopReceiver streams", () => {
       format: "alac",
       version: "v1",
       frames: 352 * 10 + 100,
-      sha256: sha256(pcm),
+      sha256: sha256Hex(pcm),
       unpaddedFrames: 352 * 10 + 100,
-      unpaddedSha256: sha256(pcm),
+      unpaddedSha256: sha256Hex(pcm),
       missing: 0,
       badPackets: 0,
       reason: "teardown",
@@ -95,7 +80,7 @@ describe("FakeRaopReceiver streams", () => {
   it("counts padding as received and offers the checksum without it", async () => {
     const fake = await receiver();
     const c = await client(fake);
-    const source = tone(352 * 3 + 17, 11);
+    const source = patternPcm(352 * 3 + 17, 11);
     // As pyatv sends it: the last packet padded to 352 frames, then packets of silence.
     const sent = new Uint8Array(352 * 4 * 9);
     sent.set(source);
@@ -104,16 +89,16 @@ describe("FakeRaopReceiver streams", () => {
     await c.request("TEARDOWN");
     expect(fake.streams[0]).toMatchObject({
       frames: 352 * 9,
-      sha256: sha256(sent),
+      sha256: sha256Hex(sent),
       unpaddedFrames: trimTrailingSilence(source).length / 4,
-      unpaddedSha256: sha256(trimTrailingSilence(source)),
+      unpaddedSha256: sha256Hex(trimTrailingSilence(source)),
     });
   });
 
   it("puts L16 packets back in order across the sequence number wrap", async () => {
     const fake = await receiver();
     const c = await client(fake);
-    const pcm = tone(352 * 12, 7);
+    const pcm = patternPcm(352 * 12, 7);
     await c.start("l16", 65530);
     c.sendPcm("l16", pcm, 65530, {
       order: (seqnos) =>
@@ -121,19 +106,23 @@ describe("FakeRaopReceiver streams", () => {
     });
     await until(() => fake.received.length === pcm.length);
     await c.request("TEARDOWN");
-    expect(fake.streams[0]).toMatchObject({ format: "l16", frames: 352 * 12, sha256: sha256(pcm) });
+    expect(fake.streams[0]).toMatchObject({
+      format: "l16",
+      frames: 352 * 12,
+      sha256: sha256Hex(pcm),
+    });
   });
 
   it("asks again for the packets it drops and completes the stream with them", async () => {
     const dropped = new Set([900, 903, 904, 911]);
     const fake = await receiver({ dropSeqnos: (seqno) => dropped.has(seqno) });
     const c = await client(fake);
-    const pcm = tone(352 * 12 - 5, 3);
+    const pcm = patternPcm(352 * 12 - 5, 3);
     await c.start("alac", 900);
     c.sendPcm("alac", pcm, 900);
     await c.request("TEARDOWN");
     const stream = fake.streams[0];
-    expect(stream).toMatchObject({ frames: 352 * 12 - 5, sha256: sha256(pcm), missing: 0 });
+    expect(stream).toMatchObject({ frames: 352 * 12 - 5, sha256: sha256Hex(pcm), missing: 0 });
     expect(stream?.retransmitRequests).toBe(4);
     expect(c.retransmitRequests.map((r) => r.seqno).sort()).toEqual([900, 903, 904, 911]);
     expect(fake.events.filter((e) => e.kind === "retransmit_request")).toHaveLength(4);
@@ -142,24 +131,24 @@ describe("FakeRaopReceiver streams", () => {
   it("asks for packets lost on the way, once per gap", async () => {
     const fake = await receiver();
     const c = await client(fake);
-    const pcm = tone(352 * 8, 4);
+    const pcm = patternPcm(352 * 8, 4);
     await c.start("l16", 10);
     c.sendPcm("l16", pcm, 10, { skip: (seqno) => seqno === 12 || seqno === 13 });
     await c.request("TEARDOWN");
     expect(c.retransmitRequests).toEqual([{ seqno: 12, count: 2 }]);
-    expect(fake.streams[0]).toMatchObject({ sha256: sha256(pcm), missing: 0 });
+    expect(fake.streams[0]).toMatchObject({ sha256: sha256Hex(pcm), missing: 0 });
   });
 
   it("counts what never comes as missing and hashes the rest", async () => {
     const fake = await receiver({ dropSeqnos: (seqno) => seqno === 2 });
     const c = await client(fake);
     c.resend = false;
-    const pcm = tone(352 * 4, 5);
+    const pcm = patternPcm(352 * 4, 5);
     await c.start("alac", 0);
     c.sendPcm("alac", pcm, 0);
     await c.request("TEARDOWN");
     const kept = new Uint8Array([...pcm.subarray(0, 352 * 8), ...pcm.subarray(352 * 12)]);
-    expect(fake.streams[0]).toMatchObject({ frames: 352 * 3, missing: 1, sha256: sha256(kept) });
+    expect(fake.streams[0]).toMatchObject({ frames: 352 * 3, missing: 1, sha256: sha256Hex(kept) });
   });
 
   it("ends a stream at FLUSH and starts the next where RTP-Info says", async () => {
@@ -168,19 +157,19 @@ describe("FakeRaopReceiver streams", () => {
     await c.start("l16", 100);
     // The FLUSH pyatv sends before any audio ends nothing.
     await c.request("FLUSH", { headers: { "RTP-Info": "seq=100;rtptime=0" } });
-    const first = tone(352 * 3, 8);
+    const first = patternPcm(352 * 3, 8);
     c.sendPcm("l16", first, 100);
     await until(() => fake.received.length === first.length);
     expect(
       (await c.request("FLUSH", { headers: { "RTP-Info": "seq=200;rtptime=0" } }))?.status,
     ).toBe(200);
-    const second = tone(352 * 2, 9);
+    const second = patternPcm(352 * 2, 9);
     c.sendPcm("l16", second, 200);
     await until(() => fake.received.length === second.length);
     await c.request("TEARDOWN");
     expect(fake.streams.map((s) => [s.reason, s.sha256])).toEqual([
-      ["flush", sha256(first)],
-      ["teardown", sha256(second)],
+      ["flush", sha256Hex(first)],
+      ["teardown", sha256Hex(second)],
     ]);
     expect(kinds(fake.events)).toEqual([
       "stream_start",
@@ -193,25 +182,25 @@ describe("FakeRaopReceiver streams", () => {
   it("ends the stream when the client vanishes", async () => {
     const fake = await receiver();
     const c = await client(fake);
-    const pcm = tone(352 * 2);
+    const pcm = patternPcm(352 * 2);
     await c.start("alac", 1);
     c.sendPcm("alac", pcm, 1);
     await until(() => fake.received.length === pcm.length);
     c.socket.destroy();
     await fake.waitForStreams(1);
-    expect(fake.streams[0]).toMatchObject({ reason: "disconnect", sha256: sha256(pcm) });
+    expect(fake.streams[0]).toMatchObject({ reason: "disconnect", sha256: sha256Hex(pcm) });
   });
 
   it("keeps a bounded prefix of the PCM but hashes all of it", async () => {
     const fake = await receiver({ maxPcmBytes: 1000 });
     const c = await client(fake);
-    const pcm = tone(352 * 3);
+    const pcm = patternPcm(352 * 3);
     await c.start("alac", 1);
     c.sendPcm("alac", pcm, 1);
     await c.request("TEARDOWN");
     const stream = fake.streams[0];
     expect(stream?.pcm).toEqual(pcm.subarray(0, 1000));
-    expect(stream).toMatchObject({ truncated: true, sha256: sha256(pcm), frames: 352 * 3 });
+    expect(stream).toMatchObject({ truncated: true, sha256: sha256Hex(pcm), frames: 352 * 3 });
   });
 
   it("drops undecodable payloads and reads sync packets", async () => {
@@ -219,7 +208,7 @@ describe("FakeRaopReceiver streams", () => {
     const c = await client(fake);
     await c.start("alac", 1);
     // An L16 payload where ALAC was announced cannot be decoded: dropped, then asked for.
-    c.sendPcm("l16", tone(352), 1);
+    c.sendPcm("l16", patternPcm(352), 1);
     c.sendControl(
       encodeSyncPacket({
         first: true,
@@ -257,7 +246,7 @@ describe("FakeRaopReceiver parameters", () => {
     await c.request("SET_PARAMETER", { headers: text, body: "volume: -144.0" });
     const get = await c.request("GET_PARAMETER", { headers: text, body: "volume\r\n" });
     expect(new TextDecoder().decode(get?.body)).toBe("volume: -144.000000\r\n");
-    c.sendPcm("alac", tone(352), 1);
+    c.sendPcm("alac", patternPcm(352), 1);
     await until(() => fake.received.length > 0);
     await c.request("TEARDOWN");
     expect(fake.events.filter((e) => e.kind !== "stream_start" && e.kind !== "stream_end")).toEqual(
@@ -451,13 +440,13 @@ describe("FakeRaopReceiver limits", () => {
     const c = await client(fake);
     await c.start("l16", 0);
     for (let i = 0; i < 3; i++) {
-      c.sendPcm("l16", tone(352, i + 1), i * 10);
+      c.sendPcm("l16", patternPcm(352, i + 1), i * 10);
       await until(() => fake.received.length > 0);
       await c.request("FLUSH", { headers: { "RTP-Info": `seq=${(i + 1) * 10};rtptime=0` } });
     }
     expect(fake.streams.map((s) => s.pcm?.length)).toEqual([undefined, 1408, 1408]);
     expect(fake.streams.map((s) => s.sha256)).toEqual(
-      [1, 2, 3].map((seed) => sha256(tone(352, seed))),
+      [1, 2, 3].map((seed) => sha256Hex(patternPcm(352, seed))),
     );
   });
 
@@ -465,7 +454,7 @@ describe("FakeRaopReceiver limits", () => {
     const fake = await FakeRaopReceiver.start();
     const c = await client(fake);
     await c.start("l16", 1);
-    c.sendPcm("l16", tone(352), 1);
+    c.sendPcm("l16", patternPcm(352), 1);
     await until(() => fake.received.length > 0);
     await fake.close();
     expect(fake.streams[0]?.reason).toBe("close");

@@ -3,8 +3,8 @@
 // SETUP #2 with shk, RECORD, FLUSH, sealed packets, resends of the sealed bytes), built
 // from @atv/airplay's client pieces and the package's wire codecs.
 
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { type Socket, connect as tcpConnect } from "node:net";
+import type { Socket as UdpSocket } from "node:dgram";
+import type { Socket } from "node:net";
 import {
   AirPlayPairingHandler,
   controlKeys,
@@ -25,16 +25,12 @@ import {
   sessionSetupBody,
 } from "../client/airplay2-stream.js";
 import {
-  decodeRetransmitRequest,
-  decodeTimingPacket,
   encodeAudioHeader,
-  encodeRetransmitResponse,
-  encodeTimingResponse,
-  ntpNow,
   pcmToL16,
   type RetransmitRequest,
   sealAudioPacketV2,
 } from "../wire/index.js";
+import { answerRetransmits, answerTiming, boundUdp, connectedTcp } from "./test-udp.js";
 
 const SSRC = 0x2468ace0;
 const REQUEST_TIMEOUT = 3000;
@@ -107,34 +103,13 @@ export class RaopV2TestClient {
     this.connection = connection;
     this.rtsp = new RtspSession(connection);
     [this.control, this.timing, this.audio] = udp;
-    this.control.on("message", (msg, from) => {
-      let request: RetransmitRequest;
-      try {
-        request = decodeRetransmitRequest(new Uint8Array(msg));
-      } catch {
-        return;
-      }
-      this.retransmitRequests.push(request);
-      for (let i = 0; i < request.count; i++) {
-        const packet = this.sent.get((request.seqno + i) & 0xffff);
-        if (packet) this.control.send(encodeRetransmitResponse(packet), from.port, from.address);
-      }
-    });
-    this.timing.on("message", (msg, from) => {
-      const bytes = new Uint8Array(msg);
-      const received = ntpNow();
-      try {
-        if (decodeTimingPacket(bytes).kind !== "request") return;
-      } catch {
-        return;
-      }
-      this.timing.send(encodeTimingResponse(bytes, received, ntpNow()), from.port, from.address);
-    });
+    answerRetransmits(this.control, this.sent, this.retransmitRequests);
+    answerTiming(this.timing);
   }
 
   static async connect(port: number): Promise<RaopV2TestClient> {
-    const socket = await connected(port);
-    const udp = await Promise.all([bound(), bound(), bound()]);
+    const socket = await connectedTcp(port);
+    const udp = await Promise.all([boundUdp(), boundUdp(), boundUdp()]);
     return new RaopV2TestClient(socket, udp);
   }
 
@@ -162,7 +137,7 @@ export class RaopV2TestClient {
     if (!isPlistDictionary(answer)) throw new Error("SETUP #1: not a dictionary");
     const secret = this.secret;
     if (secret === undefined) throw new Error("not verified");
-    const socket = await connected(Number(answer.eventPort));
+    const socket = await connectedTcp(Number(answer.eventPort));
     this.events = new EventChannel(socket, eventsKeys(secret), {
       onRequest: () => {
         this.eventRequests += 1;
@@ -268,19 +243,4 @@ export class RaopV2TestClient {
     this.connection.close();
     for (const udp of [this.control, this.timing, this.audio]) udp.close();
   }
-}
-
-async function connected(port: number): Promise<Socket> {
-  const socket = tcpConnect({ host: "127.0.0.1", port });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  return socket;
-}
-
-async function bound(): Promise<UdpSocket> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
 }

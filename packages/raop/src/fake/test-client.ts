@@ -2,21 +2,17 @@
 // codecs, for the fake receiver's tests (the real client is tested against the fake
 // elsewhere). It answers resend requests from everything it sent and timing requests.
 
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { connect as netConnect, type Socket } from "node:net";
+import type { Socket as UdpSocket } from "node:dgram";
+import type { Socket } from "node:net";
 import { encodeRequest, type HttpResponse, HttpResponseParser } from "@atv/airplay";
 import {
   buildSdp,
-  decodeRetransmitRequest,
-  decodeTimingPacket,
   encodeAlacFrame,
   encodeAudioPacket,
-  encodeRetransmitResponse,
-  encodeTimingResponse,
-  ntpNow,
   pcmToL16,
   type RetransmitRequest,
 } from "../wire/index.js";
+import { answerRetransmits, answerTiming, boundUdp, connectedTcp } from "./test-udp.js";
 
 const SSRC = 0x12345678;
 
@@ -54,40 +50,15 @@ export class RaopTestClient {
       this.#waiter?.();
     });
     socket.on("close", () => this.#waiter?.());
-    control.on("message", (msg, from) => {
-      let request: RetransmitRequest;
-      try {
-        request = decodeRetransmitRequest(new Uint8Array(msg));
-      } catch {
-        return;
-      }
-      this.retransmitRequests.push(request);
-      if (!this.resend) return;
-      for (let i = 0; i < request.count; i++) {
-        const packet = this.sent.get((request.seqno + i) & 0xffff);
-        if (packet) control.send(encodeRetransmitResponse(packet), from.port, from.address);
-      }
-    });
-    timing.on("message", (msg, from) => {
-      const bytes = new Uint8Array(msg);
-      const received = ntpNow();
-      try {
-        if (decodeTimingPacket(bytes).kind !== "request") return;
-      } catch {
-        return;
-      }
+    answerRetransmits(control, this.sent, this.retransmitRequests, () => this.resend);
+    answerTiming(timing, () => {
       this.timingRequests += 1;
-      timing.send(encodeTimingResponse(bytes, received, ntpNow()), from.port, from.address);
     });
   }
 
   static async connect(port: number): Promise<RaopTestClient> {
-    const socket = netConnect({ host: "127.0.0.1", port });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("error", reject);
-    });
-    const udp = await Promise.all([bound(), bound(), bound()]);
+    const socket = await connectedTcp(port);
+    const udp = await Promise.all([boundUdp(), boundUdp(), boundUdp()]);
     return new RaopTestClient(socket, ...udp);
   }
 
@@ -210,10 +181,4 @@ export class RaopTestClient {
     if (response?.status !== 200) throw new Error(`${method}: ${response?.status ?? "hung up"}`);
     return response;
   }
-}
-
-async function bound(): Promise<UdpSocket> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
 }
