@@ -13,7 +13,7 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
  * The longest wait Node's timers keep: a longer one fires after 1 ms instead (with a
  * TimeoutOverflowWarning), so longer timeouts are cut to this (about 24.8 days).
  */
-const MAX_TIMER_DELAY = 0x7fffffff;
+export const MAX_TIMER_DELAY = 0x7fffffff;
 
 export interface ScanWindow {
   /** Aborts when the scan is done, when the timeout passes, or when the caller aborts. */

@@ -8,7 +8,12 @@ export {
   encodeMessage,
   type OutgoingMessage,
 } from "./codec.js";
-export { DEFAULT_QUERY_TIMEOUT, MDNS_GROUP, MDNS_PORT } from "./constants.js";
+export {
+  DEFAULT_KNOCK_DELAY,
+  DEFAULT_QUERY_TIMEOUT,
+  MDNS_GROUP,
+  MDNS_PORT,
+} from "./constants.js";
 export { MalformedPacketError } from "./errors.js";
 export { DEFAULT_KNOCK_PORTS, type Knock, knock } from "./knock.js";
 export { isInLocalSubnet, type LocalInterface, systemInterfaces } from "./local-network.js";

@@ -70,6 +70,27 @@ function expectLivingRoom(responses: ZeroconfResponse[]): void {
   expect(mrp?.properties.get("uniqueidentifier")).toBe("mrp-id");
 }
 
+/** A TCP server that counts the connections made to it (knocks). */
+async function countingServer(): Promise<{
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("server has no port");
+  return {
+    port: address.port,
+    connections: () => connections,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe("unicastScan", () => {
   let device: ZeroconfResponder;
 
@@ -152,25 +173,63 @@ describe("unicastScan", () => {
     expectLivingRoom(responses);
   });
 
-  it("knocks on the host's TCP ports, and the knock does not hold the scan up", async () => {
-    const server = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    const knockPort = typeof address === "object" && address ? address.port : 0;
-    let connections = 0;
-    server.on("connection", () => {
-      connections += 1;
-    });
+  it("does not knock on a host that answers before the knock delay", async () => {
+    const knockServer = await countingServer();
     const responses = await unicastScan({
       hosts: ["127.0.0.1"],
       serviceTypes: SERVICE_TYPES,
       port: device.port,
       timeout: 10_000,
-      knockPorts: [knockPort, 1],
+      knockDelay: 5_000,
+      knockPorts: [knockServer.port],
     });
     expectLivingRoom(responses);
-    await expect.poll(() => connections).toBe(1);
-    await new Promise((resolve) => server.close(resolve));
+    // A knock would have connected by now; none was made.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(knockServer.connections()).toBe(0);
+    await knockServer.close();
+  });
+
+  it("knocks on a host that stays silent, and the knock does not hold the scan up", async () => {
+    const knockServer = await countingServer();
+    // Takes the queries and answers none, as a device asleep behind a sleep proxy.
+    const silent = createSocket("udp4");
+    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    let queries = 0;
+    silent.on("message", () => {
+      queries += 1;
+    });
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: silent.address().port,
+      timeout: 400,
+      knockDelay: 0,
+      // Port 1 refuses: a failed knock is no failure of the scan.
+      knockPorts: [knockServer.port, 1],
+    });
+    expect(responses).toEqual([]);
+    expect(queries).toBeGreaterThan(0);
+    await expect.poll(() => knockServer.connections()).toBe(1);
+    silent.close();
+    await knockServer.close();
+  });
+
+  it("knocks within a scan shorter than the knock delay", async () => {
+    const knockServer = await countingServer();
+    const silent = createSocket("udp4");
+    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: silent.address().port,
+      timeout: 100,
+      knockDelay: 60_000,
+      knockPorts: [knockServer.port],
+    });
+    await expect.poll(() => knockServer.connections()).toBe(1);
+    silent.close();
+    await knockServer.close();
   });
 
   it("refuses hosts that are not IPv4 addresses", async () => {
@@ -195,6 +254,8 @@ describe("unicastScan options", () => {
     ["knock port 0", { knockPorts: [0] }],
     ["knock port 70000", { knockPorts: [3689, 70_000] }],
     ["a fractional knock port", { knockPorts: [1.5] }],
+    ["a negative knock delay", { knockDelay: -1 }],
+    ["a NaN knock delay", { knockDelay: Number.NaN }],
     ["a host name", { hosts: ["apple-tv.local"] }],
     ["an IPv6 host", { hosts: ["::1"] }],
     ["a bad IPv4 host", { hosts: ["127.0.0.1", "300.1.2.3"] }],

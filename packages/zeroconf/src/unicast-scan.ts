@@ -1,8 +1,13 @@
 import type { RemoteInfo, Socket } from "node:dgram";
 import { NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
-import { scanWindow, whenAborted } from "./abort.js";
+import { MAX_TIMER_DELAY, scanWindow, whenAborted } from "./abort.js";
 import { type DnsMessage, decodeMessage } from "./codec.js";
-import { DEFAULT_QUERY_TIMEOUT, MDNS_PORT, RESEND_INTERVAL } from "./constants.js";
+import {
+  DEFAULT_KNOCK_DELAY,
+  DEFAULT_QUERY_TIMEOUT,
+  MDNS_PORT,
+  RESEND_INTERVAL,
+} from "./constants.js";
 import { DEFAULT_KNOCK_PORTS, type Knock, knock } from "./knock.js";
 import { isInLocalSubnet, type LocalInterface, systemInterfaces } from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -23,8 +28,14 @@ export interface UnicastScanOptions {
   /** Longest wait in ms (4000), finite and ≥ 0; the scan ends once every host answered. */
   readonly timeout?: number;
   readonly signal?: AbortSignal;
-  /** TCP ports to connect to first, to wake sleeping devices; [] to skip. */
+  /** TCP ports to connect to, to wake sleeping devices; [] to skip. */
   readonly knockPorts?: readonly number[];
+  /**
+   * How long a host may take to answer before it is knocked on, in ms (50); 0 knocks at
+   * once. A host that answered is awake and is not knocked on. Capped at half the timeout,
+   * so that a short scan still knocks.
+   */
+  readonly knockDelay?: number;
   /** This machine's IPv4 interfaces, to tell local hosts from others. */
   readonly localInterfaces?: () => readonly LocalInterface[];
   readonly logger?: Logger;
@@ -82,9 +93,9 @@ function nonLocalError(host: string): NonLocalSubnetError {
 
 /**
  * Asks each host directly (unicast to port 5353) for the given service types, as pyatv's
- * unicast scanner does: send the query packets, knock on the hosts' TCP ports to wake
- * them, resend every second until every host has answered every packet or the
- * timeout passes. Hosts that answered nothing are left out. Rejects with
+ * unicast scanner does: send the query packets, knock on the TCP ports of hosts that have
+ * not answered to wake them, resend every second until every host has answered every
+ * packet or the timeout passes. Hosts that answered nothing are left out. Rejects with
  * NonLocalSubnetError if a host outside every local subnet gave no answer, and with the
  * signal's reason if `signal` aborts.
  */
@@ -97,6 +108,11 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   const timeout = checkTimeout(options.timeout ?? DEFAULT_QUERY_TIMEOUT);
   const knockPorts = options.knockPorts ?? DEFAULT_KNOCK_PORTS;
   for (const knockPort of knockPorts) checkPort("a knock port", knockPort);
+  const knockDelay = Math.min(
+    checkTimeout(options.knockDelay ?? DEFAULT_KNOCK_DELAY, "knockDelay"),
+    timeout / 2,
+    MAX_TIMER_DELAY,
+  );
   const logger = options.logger ?? silentLogger;
   const stats = options.stats ?? createStats();
   const queries = encodeOption("the service types", () =>
@@ -113,6 +129,7 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   });
   const knocks: Knock[] = [];
   let resend: ReturnType<typeof setInterval> | undefined;
+  let knockTimer: ReturnType<typeof setTimeout> | undefined;
   try {
     socket.on("message", (data: Buffer, from: RemoteInfo) => {
       stats.received += 1;
@@ -138,15 +155,25 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
 
     const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
     sendQueries();
-    // Knocking after the first queries are out (pyatv knocks first): opening the TCP
-    // sockets costs a cold start milliseconds, spent now while the host answers. A host
-    // the knock wakes answers a resend.
-    if (knockPorts.length > 0) for (const h of hosts) knocks.push(knock(h, knockPorts, logger));
+    // pyatv knocks on every host before it asks. The knock only wakes a device that sleeps
+    // behind a Bonjour Sleep Proxy, and such a device answers nothing until woken; one that
+    // answered is awake. Knocking on it anyway cost a scan of a device that is awake ~3 ms
+    // (opening the sockets, and both ends handling the connections while the answers
+    // wait). The few milliseconds a sleeping device now waits are nothing next to the
+    // seconds it takes to wake, and a woken host answers a resend.
+    if (knockPorts.length > 0) {
+      knockTimer = setTimeout(() => {
+        for (const probe of probes.values()) {
+          if (probe.messages.length === 0) knocks.push(knock(probe.host, knockPorts, logger));
+        }
+      }, knockDelay);
+    }
     resend = setInterval(sendQueries, RESEND_INTERVAL);
     await whenAborted(window.signal);
   } finally {
     window.clear();
     clearInterval(resend);
+    clearTimeout(knockTimer);
     for (const k of knocks) k.stop();
     socket.close();
   }

@@ -16,9 +16,9 @@ export function checkPort(what: string, value: number, allowZero = false): numbe
 }
 
 /** A wait in milliseconds: finite and not negative. */
-export function checkTimeout(value: number): number {
+export function checkTimeout(value: number, what = "timeout"): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new InvalidConfigError(`timeout must be a finite number of ms ≥ 0, not ${value}`);
+    throw new InvalidConfigError(`${what} must be a finite number of ms ≥ 0, not ${value}`);
   }
   return value;
 }
