@@ -1,4 +1,4 @@
-import { USAGE_EXIT_CODE, UsageError } from "@atv/cli";
+import { exitWhenDone, USAGE_EXIT_CODE, UsageError } from "@atv/cli";
 import { HELP, parseScriptOptions, USAGE } from "./options.js";
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -23,11 +23,9 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWhenDone(code),
   (error: unknown) => {
     process.stderr.write(`atvscript: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    exitWhenDone(1);
   },
 );

@@ -33,6 +33,7 @@ export {
   parseProtocols,
   protocolName,
 } from "./option-values.js";
+export { exitWhenDone } from "./process-exit.js";
 export { pythonJson } from "./python-json.js";
 export { readLine } from "./read-line.js";
 export {
