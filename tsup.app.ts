@@ -4,6 +4,7 @@ import type { Options } from "tsup";
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
+import { BUNDLE_HEAD, BUNDLE_TAIL } from "./packages/cli/src/bundle-wrapper";
 import { lazyModules } from "./scripts/lazy-modules";
 
 // See scripts/stream-buffers-shim.cjs and scripts/long-shim.cjs.
@@ -60,7 +61,10 @@ export function appBuild(entry: { main: string; launch: string }): Options[] {
       sourcemap: true,
       define: { __ATV_VERSION__: JSON.stringify(pkg.version) },
       esbuildPlugins: [lazyModules(), fromSideBundle("audio-decoders.cjs", DECODER_PACKAGES)],
-      onSuccess: async () => asciiOnly("dist/main.cjs"),
+      onSuccess: async () => {
+        asciiOnly("dist/main.cjs");
+        wrapBundle("dist/main.cjs");
+      },
     },
     {
       ...shared,
@@ -97,6 +101,26 @@ function asciiOnly(file: string): void {
     (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
   );
   if (ascii !== text) writeFileSync(file, ascii);
+}
+
+/**
+ * Writes the bundle as the function the launcher runs (see @atv/cli's bundle-wrapper.ts):
+ * BUNDLE_HEAD as a line of its own before it, so the source map only moves down a line,
+ * and BUNDLE_TAIL before the source map comment, which stays last.
+ */
+function wrapBundle(file: string): void {
+  const text = readFileSync(file, "latin1");
+  const comment = text.lastIndexOf("\n//# sourceMappingURL=");
+  const end = comment < 0 ? text.length : comment;
+  writeFileSync(
+    file,
+    `${BUNDLE_HEAD}${text.slice(0, end)}${BUNDLE_TAIL}${text.slice(end)}`,
+    "latin1",
+  );
+  const mapFile = `${file}.map`;
+  const map = JSON.parse(readFileSync(mapFile, "utf8")) as { mappings: string };
+  map.mappings = `;${map.mappings}`;
+  writeFileSync(mapFile, JSON.stringify(map));
 }
 
 /**

@@ -4,9 +4,12 @@
 // the bundle say so on standard error, which tells the two paths apart.
 import { isAscii } from "node:buffer";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { BUNDLE_HEAD } from "../packages/cli/src/bundle-wrapper.js";
 import { type CliName, runCli } from "../scripts/cli-test-support.js";
 import { startFake } from "../scripts/fake-process.mjs";
 
@@ -85,6 +88,38 @@ it.each(["atvfake", "atvremote", "atvscript"])("builds %s's bundle as ASCII", as
   const bundle = await readFile(join(import.meta.dirname, "..", "apps", name, "dist", "main.cjs"));
   expect(isAscii(bundle)).toBe(true);
 });
+
+// The build writes each bundle as the function the launcher runs, a line above the code
+// (see tsup.app.ts's wrapBundle): the source map must still lead to the right source lines.
+it.each(["atvfake", "atvremote", "atvscript"])(
+  "writes %s's bundle wrapped, with a source map that still matches it",
+  async (name) => {
+    const dist = join(import.meta.dirname, "..", "apps", name, "dist");
+    const text = await readFile(join(dist, "main.cjs"), "latin1");
+    expect(text.startsWith(BUNDLE_HEAD)).toBe(true);
+    expect(text.trimEnd().endsWith("//# sourceMappingURL=main.cjs.map")).toBe(true);
+    const map = new SourceMap(JSON.parse(await readFile(join(dist, "main.cjs.map"), "utf8")));
+    // A message from deep inside each bundle: the fake's options, core's connect().
+    const needle =
+      name === "atvfake"
+        ? "argument --pin: must be 1 to 4 digits"
+        : "no enabled service of this device can be connected to";
+    const at = text.indexOf(needle);
+    expect(at).toBeGreaterThan(0);
+    const line = text.slice(0, at).split("\n").length - 1;
+    const column = at - (text.lastIndexOf("\n", at) + 1);
+    const entry = map.findEntry(line, column) as {
+      originalSource?: string;
+      originalLine?: number;
+    };
+    expect(entry.originalSource).toBeDefined();
+    const source = await readFile(
+      new URL(entry.originalSource ?? "", pathToFileURL(`${dist}/`)),
+      "utf8",
+    );
+    expect(source.split("\n")[entry.originalLine ?? -1]).toContain(needle.slice(0, 20));
+  },
+);
 
 // Node's own modules that `playing` over plain MRP does not use stay unloaded (see
 // scripts/lazy-modules.ts), and the bundle still works with the ones it does use. The scan

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BUNDLE_HEAD, BUNDLE_TAIL } from "./bundle-wrapper.js";
 import {
   compileCacheDir,
   compileCacheVariant,
@@ -40,6 +41,18 @@ describe("runWithCompileCache", () => {
     const file = await bundle("app.cjs");
     expect(runWithCompileCache(file, { cacheDir: undefined })).toBe("off");
     expect(seen()).toEqual({ file, dir, base: "app.cjs", self: true });
+  });
+
+  it("runs a bundle the build wrote wrapped as the same CommonJS, not as a function left uncalled", async () => {
+    const plain = await bundle("plain.cjs");
+    const text = await readFile(plain, "latin1");
+    const file = join(dir, "wrapped.cjs");
+    await writeFile(
+      file,
+      `${BUNDLE_HEAD}${text}${BUNDLE_TAIL}\n//# sourceMappingURL=wrapped.cjs.map\n`,
+    );
+    expect(runWithCompileCache(file, { cacheDir: undefined })).toBe("off");
+    expect(seen()).toEqual({ file, dir, base: "wrapped.cjs", self: true });
   });
 
   // Whether V8 takes the cache is checked across processes (apps/atvscript's tests):

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { BUNDLE_HEAD } from "./bundle-wrapper.js";
 import { writeStandardOutput } from "./standard-output.js";
 
 export interface CompileCacheOptions {
@@ -66,7 +67,10 @@ export function runWithCompileCache(
   const cacheFile = dir === undefined ? undefined : join(dir, cacheName(file, options.variant));
   const cachedData = cacheFile === undefined ? undefined : readIfThere(cacheFile);
 
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  // A bundle the apps' build wrote comes wrapped already (see bundle-wrapper.ts).
+  const wrapped = source.startsWith(BUNDLE_HEAD)
+    ? source
+    : `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, {
     filename: file,
     ...(cachedData !== undefined ? { cachedData } : {}),
