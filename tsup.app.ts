@@ -106,10 +106,13 @@ function asciiOnly(file: string): void {
 /**
  * Writes the bundle as the function the launcher runs (see @atv/cli's bundle-wrapper.ts):
  * BUNDLE_HEAD as a line of its own before it, so the source map only moves down a line,
- * and BUNDLE_TAIL before the source map comment, which stays last.
+ * and BUNDLE_TAIL before the source map comment, which stays last. A file that is wrapped
+ * already is left as it is.
  */
 function wrapBundle(file: string): void {
   const text = readFileSync(file, "latin1");
+  // A build's onSuccess may run again on its own output (tsup --watch, --out-dir).
+  if (text.startsWith(BUNDLE_HEAD)) return;
   const comment = text.lastIndexOf("\n//# sourceMappingURL=");
   const end = comment < 0 ? text.length : comment;
   writeFileSync(
