@@ -3,7 +3,7 @@
 // bad command line is reported in one place. ATV_COMPILE_CACHE_DEBUG=1 makes every run of
 // the bundle say so on standard error, which tells the two paths apart.
 import { isAscii } from "node:buffer";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,6 +152,20 @@ it("loads Node's http, readline, assert and dns only for commands that use them"
     for (const unused of ["http", "readline", "assert", "fs/promises", "dns", "dns/promises"]) {
       expect(loaded).not.toContain(`NativeModule ${unused}`);
     }
+    // With HOME set, the storage file and the compile cache are found without node:os. The
+    // first run stores the device it found (its lock file names the host: node:os); the
+    // second has nothing new to save.
+    const home = join(folder, "home");
+    await mkdir(home);
+    const withStorage = { NODE_OPTIONS: `--require ${preload}`, HOME: home, XDG_CACHE_HOME: "" };
+    for (let run = 0; run < 2; run++) {
+      const stored = await runCli("atvscript", base.slice(2).concat("playing"), {
+        env: withStorage,
+      });
+      expect(stored.stdout).toContain('"result": "success"');
+    }
+    await expect(readFile(join(home, ".pyatv.conf"), "utf8")).resolves.toContain('"protocols"');
+    expect((await readFile(list, "utf8")).split("\n")).not.toContain("NativeModule os");
   } finally {
     await fake.stop();
     await rm(folder, { recursive: true, force: true });

@@ -1,8 +1,7 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { protocolName } from "@atv/cli";
 import { FakeAppleTV, fakeIdentity } from "@atv/core/fake";
-import type { Protocol } from "@atv/interface";
+import { homeDirectory, type Protocol } from "@atv/interface";
 import { eventLine } from "./event-line.js";
 import type { FakeOptions } from "./options.js";
 
@@ -60,7 +59,7 @@ export async function serve(options: FakeOptions): Promise<number> {
  * per simulated device, named by its MAC address (stable for a name, profile and address).
  */
 function defaultStateFile(options: FakeOptions): string {
-  const base = process.env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  const base = process.env.XDG_STATE_HOME || join(homeDirectory(), ".local", "state");
   const { mac } = fakeIdentity(options.profile, options.address, options.name);
   return join(base, "atvfake", `${mac.replaceAll(":", "")}.json`);
 }

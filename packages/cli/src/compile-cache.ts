@@ -14,9 +14,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { homeDirectory } from "@atv/interface";
 import { BUNDLE_HEAD } from "./bundle-wrapper.js";
 import { writeStandardOutput } from "./standard-output.js";
 
@@ -42,7 +42,7 @@ export type CompileCacheUse = "used" | "created" | "rejected" | "off";
 export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.ATV_COMPILE_CACHE === "0") return undefined;
   if (env.ATV_COMPILE_CACHE_DIR) return env.ATV_COMPILE_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  const base = env.XDG_CACHE_HOME || join(homeDirectory(env), ".cache");
   return join(base, "atv", "compile-cache");
 }
 

@@ -43,6 +43,7 @@ export {
   type Features,
   featuresInState,
   HttpError,
+  homeDirectory,
   INTERNAL_NAMES,
   type InfoSettings,
   InputAction,

@@ -104,6 +104,7 @@ export {
   UnsupportedProtocolError,
 } from "./errors.js";
 export { collectFeatures, featuresInState } from "./features.js";
+export { homeDirectory } from "./home-directory.js";
 export { type Logger, silentLogger } from "./logger.js";
 export { LruCache } from "./lru-cache.js";
 export {

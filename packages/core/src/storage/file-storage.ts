@@ -5,9 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { open, realpath, rename, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { type AbortOptions, SettingsError } from "@atv/interface";
+import { type AbortOptions, homeDirectory, SettingsError } from "@atv/interface";
 import { AbstractStorage, type DeviceRecord } from "./abstract-storage.js";
 import { LockTimeoutError, withFileLock } from "./file-lock.js";
 import { mergeDevice } from "./merge.js";
@@ -82,7 +81,7 @@ export class FileStorage extends AbstractStorage {
 
   /** The file pyatv's tools use, $HOME/.pyatv.conf, so atv and pyatv share credentials. */
   static defaultStorage(options?: FileStorageOptions): FileStorage {
-    return new FileStorage(join(homedir(), ".pyatv.conf"), options);
+    return new FileStorage(join(homeDirectory(), ".pyatv.conf"), options);
   }
 
   /**
