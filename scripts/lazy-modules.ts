@@ -23,6 +23,8 @@ const LAZY_BUILTINS = new Set([
   "fs/promises",
   "http",
   "https",
+  // The public module: it brings Node's ES module loader with it (~1.4 ms).
+  "module",
   "net",
   "os",
   "perf_hooks",

@@ -2,4 +2,5 @@
 import { join } from "node:path";
 import { launchBundle } from "@atv/cli";
 
-launchBundle(join(__dirname, "main.cjs"));
+// Its own require, which resolves as one made for main.cjs beside it would.
+launchBundle(join(__dirname, "main.cjs"), process.env, {}, require);

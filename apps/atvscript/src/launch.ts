@@ -19,4 +19,5 @@ function plan(argv: readonly string[]) {
   }
 }
 
-launchBundle(join(__dirname, "main.cjs"), process.env, plan(process.argv.slice(2)));
+// Its own require, which resolves as one made for main.cjs beside it would.
+launchBundle(join(__dirname, "main.cjs"), process.env, plan(process.argv.slice(2)), require);

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +10,8 @@ import {
   markRunIncomplete,
   runWithCompileCache,
 } from "./compile-cache.js";
+
+const testRequire = createRequire(import.meta.url);
 
 let dir: string;
 beforeEach(async () => {
@@ -53,6 +56,21 @@ describe("runWithCompileCache", () => {
     );
     expect(runWithCompileCache(file, { cacheDir: undefined })).toBe("off");
     expect(seen()).toEqual({ file, dir, base: "wrapped.cjs", self: true });
+  });
+
+  it("gives the file the require it is handed", async () => {
+    const file = await bundle(
+      "app.cjs",
+      `globalThis.__atvCacheTest.required = require("node:os").EOL;`,
+    );
+    const asked: string[] = [];
+    const handed = ((id: string) => {
+      asked.push(id);
+      return id === "node:os" ? { EOL: "handed" } : testRequire(id);
+    }) as unknown as NodeJS.Require;
+    runWithCompileCache(file, { cacheDir: undefined, require: handed });
+    expect(asked).toEqual(["node:path", "node:os"]);
+    expect((seen() as Seen & { required?: string }).required).toBe("handed");
   });
 
   // Whether V8 takes the cache is checked across processes (apps/atvscript's tests):
