@@ -64,6 +64,20 @@ function defaultStateFile(options: FakeOptions): string {
   return join(base, "atvfake", `${mac.replaceAll(":", "")}.json`);
 }
 
+/** Set once standard output failed (its reader closed the pipe, say). */
+let outputGone = false;
+
+/**
+ * Prints an event line. The lines are the device's log: when nobody reads them any more
+ * (`atvfake | head -1`), the device goes on serving without them, as a real one does,
+ * instead of dying of EPIPE.
+ */
 function emit(event: Record<string, unknown>): void {
+  if (outputGone) return;
+  if (process.stdout.listenerCount("error") === 0) {
+    process.stdout.on("error", () => {
+      outputGone = true;
+    });
+  }
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }

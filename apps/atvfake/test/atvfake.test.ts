@@ -65,6 +65,18 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
+  it("serves on when nobody reads its lines any more", async () => {
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    const args = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port), "play_pause"];
+    // As `atvfake | head -1`: the reader goes, and the next line meets a closed pipe.
+    fake.child.stdout?.destroy();
+    for (let i = 0; i < 2; i++) expect((await runCli("atvremote", args)).code).toBe(0);
+    expect(fake.child.exitCode).toBeNull();
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
   it("refuses unpaired sessions with --require-pairing", async () => {
     const fake = startFake([
       "--profile",
