@@ -33,8 +33,9 @@ const DECODER_PACKAGES = [
  * for profiling): the bundle a start reads shrinks from 1.47 to 0.69 MB and V8's code cache,
  * which holds scope data for every function, shrinks with it; a cold `atvscript playing`
  * starts ~4 ms sooner. Property names, and so error names and messages, stay as written;
- * the source map beside the bundle (`node --enable-source-maps`) gives stack traces their
- * real names back.
+ * the source map beside the bundle maps a stack trace's positions back to the sources
+ * (with node:module's SourceMap, say). Node's --enable-source-maps does not: it maps only
+ * code its own loaders compiled, and the launcher compiles the bundle itself.
  */
 export function appBuild(entry: { main: string; launch: string }): Options[] {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
