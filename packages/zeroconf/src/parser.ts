@@ -93,16 +93,21 @@ export function modelOf(services: readonly ZeroconfService[]): string | undefine
   return services.find((s) => s.type === DEVICE_INFO_SERVICE)?.properties.get("model");
 }
 
+/** Whether one message is a sleep proxy's answer: see isSleepProxyAnswer. */
+export function isSleepProxyMessage(message: DnsMessage): boolean {
+  return isSleepProxyAnswer(parseServices([message]));
+}
+
 /**
  * One host's response from the messages it sent. It is in deep sleep if any single
- * message was a sleep proxy's answer (pyatv ORs this over messages).
+ * message was a sleep proxy's answer (pyatv ORs this over messages); a caller that has
+ * told that already passes it.
  */
-export function buildResponse(address: string, messages: readonly DnsMessage[]): ZeroconfResponse {
+export function buildResponse(
+  address: string,
+  messages: readonly DnsMessage[],
+  deepSleep = messages.some(isSleepProxyMessage),
+): ZeroconfResponse {
   const services = parseServices(messages);
-  return {
-    address,
-    services,
-    deepSleep: messages.some((m) => isSleepProxyAnswer(parseServices([m]))),
-    model: modelOf(services),
-  };
+  return { address, services, deepSleep, model: modelOf(services) };
 }

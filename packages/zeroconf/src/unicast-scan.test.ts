@@ -12,6 +12,7 @@ import {
   junkDatagrams,
   MRP_TYPE,
   openSocketHandles,
+  sleepProxyResponse,
   socketHandlesAtRest,
 } from "./test-fixtures.js";
 import { unicastScan } from "./unicast-scan.js";
@@ -212,6 +213,28 @@ describe("unicastScan", () => {
     expect(queries).toBeGreaterThan(0);
     await expect.poll(() => knockServer.connections()).toBe(1);
     silent.close();
+    await knockServer.close();
+  });
+
+  it("knocks at once on a host a sleep proxy answers for, and says it sleeps", async () => {
+    const knockServer = await countingServer();
+    const proxy = createSocket("udp4");
+    await new Promise<void>((resolve) => proxy.bind(0, "127.0.0.1", resolve));
+    proxy.on("message", (_query, from) =>
+      proxy.send(sleepProxyResponse(), from.port, from.address),
+    );
+    const responses = await unicastScan({
+      hosts: ["127.0.0.1"],
+      serviceTypes: SERVICE_TYPES,
+      port: proxy.address().port,
+      timeout: 10_000,
+      knockDelay: 60_000,
+      knockPorts: [knockServer.port],
+    });
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.deepSleep).toBe(true);
+    await expect.poll(() => knockServer.connections()).toBe(1);
+    proxy.close();
     await knockServer.close();
   });
 

@@ -12,7 +12,7 @@ import { DEFAULT_KNOCK_PORTS, type Knock, knock } from "./knock.js";
 import { isInLocalSubnet, type LocalInterface, systemInterfaces } from "./local-network.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { nameKey, SLEEP_PROXY_SERVICE } from "./names.js";
-import { buildResponse } from "./parser.js";
+import { buildResponse, isSleepProxyMessage } from "./parser.js";
 import { createServiceQueries, spreadServiceTypes } from "./query.js";
 import { createStats, type ZeroconfStats } from "./stats.js";
 import { bindUdpSocket } from "./udp.js";
@@ -32,8 +32,9 @@ export interface UnicastScanOptions {
   readonly knockPorts?: readonly number[];
   /**
    * How long a host may take to answer before it is knocked on, in ms (50); 0 knocks at
-   * once. A host that answered is awake and is not knocked on. Capped at half the timeout,
-   * so that a short scan still knocks.
+   * once. A host that answered itself is awake and is not knocked on; one a sleep proxy
+   * answered for is knocked on at once. Capped at half the timeout, so that a short scan
+   * still knocks.
    */
   readonly knockDelay?: number;
   /** This machine's IPv4 interfaces, to tell local hosts from others. */
@@ -46,6 +47,10 @@ export interface UnicastScanOptions {
 /** What one host has answered so far. */
 class HostProbe {
   readonly messages: DnsMessage[] = [];
+  /** Whether a Bonjour Sleep Proxy answered for the host (see isSleepProxyAnswer). */
+  asleep = false;
+  /** Whether the host has been knocked on. */
+  knocked = false;
   readonly #answered = new Set<number>();
   #unmatched = 0;
 
@@ -61,6 +66,7 @@ class HostProbe {
    */
   add(message: DnsMessage): void {
     this.messages.push(message);
+    if (isSleepProxyMessage(message)) this.asleep = true;
     const index = this.queryKeys.get(questionKey(message.questions.map((q) => q.name)));
     if (index === undefined) this.#unmatched += 1;
     else this.#answered.add(index);
@@ -93,9 +99,9 @@ function nonLocalError(host: string): NonLocalSubnetError {
 
 /**
  * Asks each host directly (unicast to port 5353) for the given service types, as pyatv's
- * unicast scanner does: send the query packets, knock on the TCP ports of hosts that have
- * not answered to wake them, resend every second until every host has answered every
- * packet or the timeout passes. Hosts that answered nothing are left out. Rejects with
+ * unicast scanner does: send the query packets, knock on the TCP ports of hosts that stay
+ * silent or that a sleep proxy answers for, to wake them, resend every second until every
+ * host has answered every packet or the timeout passes. Hosts that answered nothing are left out. Rejects with
  * NonLocalSubnetError if a host outside every local subnet gave no answer, and with the
  * signal's reason if `signal` aborts.
  */
@@ -130,6 +136,11 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   const knocks: Knock[] = [];
   let resend: ReturnType<typeof setInterval> | undefined;
   let knockTimer: ReturnType<typeof setTimeout> | undefined;
+  const knockOn = (probe: HostProbe): void => {
+    if (probe.knocked || knockPorts.length === 0) return;
+    probe.knocked = true;
+    knocks.push(knock(probe.host, knockPorts, logger));
+  };
   try {
     socket.on("message", (data: Buffer, from: RemoteInfo) => {
       stats.received += 1;
@@ -149,6 +160,8 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
         return;
       }
       probe.add(decoded.message);
+      // A sleep proxy answering for the host: knocking on it wakes the device behind.
+      if (probe.asleep) knockOn(probe);
       if ([...probes.values()].every((p) => p.complete)) window.finish();
     });
     socket.on("error", (error) => logger.debug("unicast scan socket error: %s", error.message));
@@ -156,16 +169,14 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
     const sendQueries = () => sendToPending(socket, probes, queries, port, logger);
     sendQueries();
     // pyatv knocks on every host before it asks. The knock only wakes a device that sleeps
-    // behind a Bonjour Sleep Proxy, and such a device answers nothing until woken; one that
-    // answered is awake. Knocking on it anyway cost a scan of a device that is awake ~3 ms
-    // (opening the sockets, and both ends handling the connections while the answers
-    // wait). The few milliseconds a sleeping device now waits are nothing next to the
-    // seconds it takes to wake, and a woken host answers a resend.
+    // behind a Bonjour Sleep Proxy: a host that stays silent, or one whose answers come
+    // from such a proxy (above). A device that answers itself is awake, and knocking on it
+    // cost its scan milliseconds (four TCP connections both ends handle while the answers
+    // wait). The delay is nothing next to the seconds a device takes to wake, and a woken
+    // host answers a resend.
     if (knockPorts.length > 0) {
       knockTimer = setTimeout(() => {
-        for (const probe of probes.values()) {
-          if (probe.messages.length === 0) knocks.push(knock(probe.host, knockPorts, logger));
-        }
+        for (const probe of probes.values()) if (probe.messages.length === 0) knockOn(probe);
       }, knockDelay);
     }
     resend = setInterval(sendQueries, RESEND_INTERVAL);
@@ -188,7 +199,7 @@ export async function unicastScan(options: UnicastScanOptions): Promise<Zeroconf
   }
   return [...probes.values()]
     .filter((probe) => probe.messages.length > 0)
-    .map((probe) => buildResponse(probe.host, probe.messages));
+    .map((probe) => buildResponse(probe.host, probe.messages, probe.asleep));
 }
 
 function sendToPending(
