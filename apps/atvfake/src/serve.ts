@@ -3,6 +3,7 @@ import { protocolName } from "@atv/cli";
 import { FakeAppleTV, fakeIdentity } from "@atv/core/fake";
 import { homeDirectory, type Protocol } from "@atv/interface";
 import { eventLine } from "./event-line.js";
+import { EventOutput } from "./event-output.js";
 import type { FakeOptions } from "./options.js";
 
 /** How long each state of the now-playing cycle lasts (pyatv's fake_device.py). */
@@ -17,6 +18,8 @@ export async function serve(options: FakeOptions): Promise<number> {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
+  const output = new EventOutput();
+  const emit = (event: Record<string, unknown>) => output.emit(event);
   const device = await FakeAppleTV.start({
     address: options.address,
     mdnsPort: options.mdnsPort,
@@ -62,22 +65,4 @@ function defaultStateFile(options: FakeOptions): string {
   const base = process.env.XDG_STATE_HOME || join(homeDirectory(), ".local", "state");
   const { mac } = fakeIdentity(options.profile, options.address, options.name);
   return join(base, "atvfake", `${mac.replaceAll(":", "")}.json`);
-}
-
-/** Set once standard output failed (its reader closed the pipe, say). */
-let outputGone = false;
-
-/**
- * Prints an event line. The lines are the device's log: when nobody reads them any more
- * (`atvfake | head -1`), the device goes on serving without them, as a real one does,
- * instead of dying of EPIPE.
- */
-function emit(event: Record<string, unknown>): void {
-  if (outputGone) return;
-  if (process.stdout.listenerCount("error") === 0) {
-    process.stdout.on("error", () => {
-      outputGone = true;
-    });
-  }
-  process.stdout.write(`${JSON.stringify(event)}\n`);
 }

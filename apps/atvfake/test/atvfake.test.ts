@@ -77,6 +77,27 @@ describe("atvfake", () => {
     expect(await fake.exit).toBe(0);
   });
 
+  it("drops lines while its reader lags far behind, then says how many", async () => {
+    const fake = startFake(["--profile", "tvos14", "--mdns-port", "0"]);
+    const ready = await fake.next("ready");
+    // A reader that stops reading: the pipe fills, then the fake's own buffer would grow.
+    fake.child.stdout?.pause();
+    // ~320 kB of lines: more than the pipe, the reader's buffer and the fake's cap hold.
+    const commands = 6000;
+    const args = ["-s", "127.0.0.1", "--mdns-port", String(ready.mdns_port)];
+    const run = await runCli("atvremote", [...args, ...Array<string>(commands).fill("stop")]);
+    expect(run.code).toBe(0);
+    fake.child.stdout?.resume();
+    const [dropped] = await fake.nextAll("dropped", 1);
+    const lines = Number(dropped?.lines);
+    expect(lines).toBeGreaterThan(0);
+    // Every command is either printed or counted as dropped.
+    await fake.nextAll("command", commands - lines);
+    expect(fake.lines("command").length + lines).toBe(commands);
+    fake.child.kill("SIGTERM");
+    expect(await fake.exit).toBe(0);
+  });
+
   it("refuses unpaired sessions with --require-pairing", async () => {
     const fake = startFake([
       "--profile",
