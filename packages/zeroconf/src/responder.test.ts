@@ -1,11 +1,11 @@
-import { createSocket, type Socket } from "node:dgram";
+import type { Socket } from "node:dgram";
 import { InvalidConfigError } from "@atv/interface";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DnsMessage, type DnsQuestion, decodeMessage, encodeMessage } from "./codec.js";
 import { buildResponse } from "./parser.js";
 import { type ReceivedAnnouncement, ZeroconfResponder } from "./responder.js";
 import { answerQuestions, type PublishedService } from "./responder-answers.js";
-import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, MRP_TYPE } from "./test-fixtures.js";
+import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, loopbackUdpSocket, MRP_TYPE } from "./test-fixtures.js";
 import { encodeTxt } from "./txt.js";
 import { RecordType } from "./wire.js";
 
@@ -86,8 +86,7 @@ describe("ZeroconfResponder", () => {
 
   beforeEach(async () => {
     responder = await ZeroconfResponder.start({ address: "127.0.0.1", port: 0 });
-    client = createSocket("udp4");
-    await new Promise<void>((resolve) => client.bind(0, "127.0.0.1", resolve));
+    client = await loopbackUdpSocket();
   });
 
   afterEach(async () => {
@@ -249,8 +248,7 @@ describe("ZeroconfResponder.onAnnouncement", () => {
   beforeEach(async () => {
     responder = await ZeroconfResponder.start({ address: "127.0.0.1", port: 0 });
     responder.publish({ type: AIRPLAY_TYPE, name: "A", port: 7000 });
-    client = createSocket("udp4");
-    await new Promise<void>((resolve) => client.bind(0, "127.0.0.1", resolve));
+    client = await loopbackUdpSocket();
   });
 
   afterEach(async () => {

@@ -10,6 +10,7 @@ import {
   AIRPLAY_TYPE,
   DEVICE_INFO_TYPE,
   junkDatagrams,
+  loopbackUdpSocket,
   MRP_TYPE,
   openSocketHandles,
   sleepProxyResponse,
@@ -194,8 +195,7 @@ describe("unicastScan", () => {
   it("knocks on a host that stays silent, and the knock does not hold the scan up", async () => {
     const knockServer = await countingServer();
     // Takes the queries and answers none, as a device asleep behind a sleep proxy.
-    const silent = createSocket("udp4");
-    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    const silent = await loopbackUdpSocket();
     let queries = 0;
     silent.on("message", () => {
       queries += 1;
@@ -218,8 +218,7 @@ describe("unicastScan", () => {
 
   it("knocks at once on a host a sleep proxy answers for, and says it sleeps", async () => {
     const knockServer = await countingServer();
-    const proxy = createSocket("udp4");
-    await new Promise<void>((resolve) => proxy.bind(0, "127.0.0.1", resolve));
+    const proxy = await loopbackUdpSocket();
     proxy.on("message", (_query, from) =>
       proxy.send(sleepProxyResponse(), from.port, from.address),
     );
@@ -240,8 +239,7 @@ describe("unicastScan", () => {
 
   it("knocks within a scan shorter than the knock delay", async () => {
     const knockServer = await countingServer();
-    const silent = createSocket("udp4");
-    await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+    const silent = await loopbackUdpSocket();
     await unicastScan({
       hosts: ["127.0.0.1"],
       serviceTypes: SERVICE_TYPES,
@@ -310,11 +308,9 @@ describe("unicastScan under hostile traffic", () => {
     });
     expect(junk.length).toBeGreaterThanOrEqual(10_000);
     const device = await fakeAppleTv();
-    const hostile = createSocket("udp4");
-    await new Promise<void>((resolve) => hostile.bind(0, "127.0.0.1", resolve));
+    const hostile = await loopbackUdpSocket();
     // The real device's answers reach the scanner through the hostile host's port.
-    const relay = createSocket("udp4");
-    await new Promise<void>((resolve) => relay.bind(0, "127.0.0.1", resolve));
+    const relay = await loopbackUdpSocket();
     const stats = createStats();
     let scanner: { port: number } | undefined;
     let junkDone = false;
@@ -358,8 +354,7 @@ describe("unicastScan under hostile traffic", () => {
 
   it("keeps a responder answering after 10,000 junk datagrams", { timeout: 30_000 }, async () => {
     const device = await fakeAppleTv();
-    const sender = createSocket("udp4");
-    await new Promise<void>((resolve) => sender.bind(0, "127.0.0.1", resolve));
+    const sender = await loopbackUdpSocket();
     let sent = 0;
     for (const datagram of junkDatagrams(10_000, 7)) {
       sender.send(datagram, device.port, "127.0.0.1");
@@ -385,8 +380,7 @@ describe("unicastScan under hostile traffic", () => {
 describe("answers as the scan counts them", () => {
   it("counts a repeated answer to the same query once", async () => {
     // A host that answers only the first packet, twice, must not look complete.
-    const host = createSocket("udp4");
-    await new Promise<void>((resolve) => host.bind(0, "127.0.0.1", resolve));
+    const host = await loopbackUdpSocket();
     const device = await fakeAppleTv();
     let firstPacketSeen = 0;
     host.on("message", (query, from) => {
