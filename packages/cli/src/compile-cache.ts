@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { homeDirectory } from "@atv/interface";
-import { BUNDLE_HEAD } from "./bundle-wrapper.js";
+import { asCommonJsFunction } from "./bundle-wrapper.js";
 import { writeStandardOutput } from "./standard-output.js";
 
 export interface CompileCacheOptions {
@@ -73,11 +73,7 @@ export function runWithCompileCache(
   const cacheFile = dir === undefined ? undefined : join(dir, cacheName(file, options.variant));
   const cachedData = cacheFile === undefined ? undefined : readIfThere(cacheFile);
 
-  // A bundle the apps' build wrote comes wrapped already (see bundle-wrapper.ts).
-  const wrapped = source.startsWith(BUNDLE_HEAD)
-    ? source
-    : `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new Script(wrapped, {
+  const script = new Script(asCommonJsFunction(source), {
     filename: file,
     ...(cachedData !== undefined ? { cachedData } : {}),
   });
