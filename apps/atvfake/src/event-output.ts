@@ -2,7 +2,7 @@
  * Most output waiting for a reader that has stopped reading (a paused pipe, say) before
  * lines are dropped: the device's log must not grow its memory without bound.
  */
-export const MAX_PENDING_OUTPUT = 64 * 1024;
+const MAX_PENDING_OUTPUT = 64 * 1024;
 
 /**
  * atvfake's event lines on standard output: its log. A device serves on whatever happens

@@ -19,7 +19,6 @@ export async function serve(options: FakeOptions): Promise<number> {
     process.once("SIGTERM", () => resolve());
   });
   const output = new EventOutput();
-  const emit = (event: Record<string, unknown>) => output.emit(event);
   const device = await FakeAppleTV.start({
     address: options.address,
     mdnsPort: options.mdnsPort,
@@ -33,8 +32,8 @@ export async function serve(options: FakeOptions): Promise<number> {
   });
   // As pyatv's fake_device.py in demo mode; close() stops the cycle.
   device.startNowPlayingCycle(NOW_PLAYING_INTERVAL_MS, { static: options.static });
-  device.onEvent((event) => emit(eventLine(event)));
-  emit({
+  device.onEvent((event) => output.emit(eventLine(event)));
+  output.emit({
     event: "ready",
     name: device.name,
     address: device.address,
@@ -53,7 +52,7 @@ export async function serve(options: FakeOptions): Promise<number> {
 
   await stopRequested;
   await device.close();
-  emit({ event: "stopped" });
+  output.emit({ event: "stopped" });
   return 0;
 }
 

@@ -21,7 +21,6 @@ const UNFINISHED = new Set([
 export function exitWhenDone(code: number): void {
   process.exitCode = code;
   setImmediate(() => {
-    if (typeof process.getActiveResourcesInfo !== "function") return;
     if (process.getActiveResourcesInfo().some((resource) => UNFINISHED.has(resource))) return;
     process.exit();
   }).unref();
