@@ -1,11 +1,12 @@
 import type { Socket } from "node:dgram";
 import { InvalidConfigError } from "@atv/interface";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loopbackUdpSocket } from "../../../scripts/udp-test-support.js";
 import { type DnsMessage, type DnsQuestion, decodeMessage, encodeMessage } from "./codec.js";
 import { buildResponse } from "./parser.js";
 import { type ReceivedAnnouncement, ZeroconfResponder } from "./responder.js";
 import { answerQuestions, type PublishedService } from "./responder-answers.js";
-import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, loopbackUdpSocket, MRP_TYPE } from "./test-fixtures.js";
+import { AIRPLAY_TYPE, DEVICE_INFO_TYPE, MRP_TYPE } from "./test-fixtures.js";
 import { encodeTxt } from "./txt.js";
 import { RecordType } from "./wire.js";
 

@@ -1,7 +1,6 @@
 // Realistic Apple TV answers, encoded with this package's own encoder, for tests (and for
 // the fuzz tests to mutate). TXT contents follow pyatv's tests/fake_udns.py and what
 // Apple TVs announce.
-import { createSocket, type Socket } from "node:dgram";
 import { setTimeout } from "node:timers/promises";
 import fc from "fast-check";
 import { type DnsRecord, encodeMessage } from "./codec.js";
@@ -206,11 +205,4 @@ export function openSocketHandles(): number {
 export async function socketHandlesAtRest(): Promise<number> {
   for (let turn = 0; turn < 3; turn++) await setTimeout(0);
   return openSocketHandles();
-}
-
-/** A UDP socket bound to an ephemeral port on 127.0.0.1: a test's host, relay or client. */
-export async function loopbackUdpSocket(): Promise<Socket> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
 }

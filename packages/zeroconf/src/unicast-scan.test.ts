@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { setImmediate as tick } from "node:timers/promises";
 import { InvalidConfigError, NonLocalSubnetError, type ZeroconfResponse } from "@atv/interface";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loopbackUdpSocket } from "../../../scripts/udp-test-support.js";
 import { decodeMessage } from "./codec.js";
 import { ZeroconfResponder } from "./responder.js";
 import { createStats } from "./stats.js";
@@ -10,7 +11,6 @@ import {
   AIRPLAY_TYPE,
   DEVICE_INFO_TYPE,
   junkDatagrams,
-  loopbackUdpSocket,
   MRP_TYPE,
   openSocketHandles,
   sleepProxyResponse,

@@ -1,8 +1,9 @@
-import { createSocket, type Socket } from "node:dgram";
+import type { Socket } from "node:dgram";
 import { createServer, type Server } from "node:http";
 import { tcpListen } from "@atv/interface";
 import { encodeMessage, encodeTxt, ZeroconfResponder } from "@atv/zeroconf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loopbackUdpSocket } from "../../../../scripts/udp-test-support.js";
 import { dmapTag } from "../tags/index.js";
 import { FakeDmapDevice } from "./device.js";
 import { type FakeDmapEvent, normalizePairingGuid } from "./state.js";
@@ -100,8 +101,7 @@ describe("FakeDmapDevice pairing with remotes", () => {
   beforeEach(async () => {
     events.length = 0;
     responder = await ZeroconfResponder.start({ address: "127.0.0.1", port: 0 });
-    sender = createSocket("udp4");
-    await new Promise<void>((resolve) => sender.bind(0, "127.0.0.1", resolve));
+    sender = await loopbackUdpSocket();
     remote = await new StandInRemote().start();
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createSocket, type Socket } from "node:dgram";
+import type { Socket } from "node:dgram";
 import {
   InvalidConfigError,
   PairingError,
@@ -9,6 +9,7 @@ import {
 } from "@atv/interface";
 import { buildResponse, decodeMessage } from "@atv/zeroconf";
 import { afterEach, describe, expect, it } from "vitest";
+import { loopbackUdpSocket } from "../../../../scripts/udp-test-support.js";
 import { decodeDmap, first } from "../tags/index.js";
 import { DmapPairingHandler, type DmapPairingOptions } from "./pairing-handler.js";
 import { TOUCH_REMOTE_SERVICE_TYPE } from "./touch-remote-records.js";
@@ -44,9 +45,7 @@ class StandInAppleTv {
   }
 
   static async open(): Promise<StandInAppleTv> {
-    const socket = createSocket("udp4");
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    return new StandInAppleTv(socket);
+    return new StandInAppleTv(await loopbackUdpSocket());
   }
 
   get mdnsPort(): number {

@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import type { RemoteInfo, Socket } from "node:dgram";
 import { InvalidConfigError } from "@atv/interface";
 import {
   buildResponse,
@@ -9,6 +9,7 @@ import {
 } from "@atv/zeroconf";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { loopbackUdpSocket } from "../../../../scripts/udp-test-support.js";
 import { TouchRemoteAnnouncer } from "./touch-remote-announcer.js";
 import { TOUCH_REMOTE_SERVICE_TYPE } from "./touch-remote-records.js";
 
@@ -27,9 +28,7 @@ class Listener {
   }
 
   static async open(): Promise<Listener> {
-    const socket = createSocket("udp4");
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    return new Listener(socket);
+    return new Listener(await loopbackUdpSocket());
   }
 
   get port(): number {

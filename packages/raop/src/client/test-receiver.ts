@@ -25,6 +25,7 @@ import {
 import type { AirPlayPairingServer } from "@atv/airplay/fake";
 import { HapFrameCipher, type SharedSecret } from "@atv/hap";
 import { isPlistDictionary, type PlistDictionary } from "@atv/plist";
+import { boundUdp } from "../fake/test-udp.js";
 
 export interface ScriptedAnswer {
   readonly status?: number;
@@ -37,12 +38,6 @@ export interface ScriptedAnswer {
 }
 
 export type Answerer = (request: HttpRequest, receiver: TestReceiver) => ScriptedAnswer | undefined;
-
-async function udp(): Promise<UdpSocket> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return socket;
-}
 
 export class TestReceiver {
   readonly requests: HttpRequest[] = [];
@@ -109,9 +104,9 @@ export class TestReceiver {
     const receiver = new TestReceiver(
       await listen(),
       await listen(),
-      await udp(),
-      await udp(),
-      await udp(),
+      await boundUdp(),
+      await boundUdp(),
+      await boundUdp(),
       options.pairing,
     );
     receiver.answer = answer;

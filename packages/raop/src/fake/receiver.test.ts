@@ -1,4 +1,3 @@
-import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import type { FakeRaopEvent } from "./events.js";
 import { trimTrailingSilence } from "./pcm-assembler.js";
 import { FakeRaopReceiver, type FakeRaopReceiverOptions } from "./receiver.js";
 import { RaopTestClient } from "./test-client.js";
+import { boundUdp } from "./test-udp.js";
 
 const open: { close(): unknown }[] = [];
 
@@ -303,9 +303,8 @@ describe("FakeRaopReceiver UDP timing", () => {
     await c.start("l16", 1);
     await until(() => c.timingRequests > 0);
     const timingPort = fake.connections.values().next().value?.channels?.ports.timing as number;
-    const asker = createSocket("udp4");
+    const asker = await boundUdp();
     open.push(asker);
-    await new Promise<void>((resolve) => asker.bind(0, "127.0.0.1", resolve));
     const answer = new Promise<Uint8Array>((resolve) =>
       asker.once("message", (msg) => resolve(new Uint8Array(msg))),
     );

@@ -12,7 +12,10 @@ import {
   type RetransmitRequest,
 } from "../wire/index.js";
 
-/** A UDP socket bound to a free loopback port. */
+/**
+ * A UDP socket bound to a free loopback port. (The package's test helpers ship with its
+ * sources, so they cannot use the repository's scripts/udp-test-support.ts.)
+ */
 export async function boundUdp(): Promise<UdpSocket> {
   const socket = createSocket("udp4");
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
