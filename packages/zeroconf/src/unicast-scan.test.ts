@@ -16,7 +16,7 @@ import {
   sleepProxyResponse,
   socketHandlesAtRest,
 } from "./test-fixtures.js";
-import { unicastScan } from "./unicast-scan.js";
+import { type UnicastScanOptions, unicastScan } from "./unicast-scan.js";
 
 const RAOP_TYPE = "_raop._tcp.local";
 // Two query packets: [MRP, AirPlay, Companion, RAOP] and [RAOP, _device-info].
@@ -91,6 +91,11 @@ async function countingServer(): Promise<{
     connections: () => connections,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A unicast scan of 127.0.0.1 for SERVICE_TYPES, answered (or not) on `port`. */
+function scanLoopback(port: number, options: Partial<UnicastScanOptions>) {
+  return unicastScan({ hosts: ["127.0.0.1"], serviceTypes: SERVICE_TYPES, port, ...options });
 }
 
 describe("unicastScan", () => {
@@ -177,10 +182,7 @@ describe("unicastScan", () => {
 
   it("does not knock on a host that answers before the knock delay", async () => {
     const knockServer = await countingServer();
-    const responses = await unicastScan({
-      hosts: ["127.0.0.1"],
-      serviceTypes: SERVICE_TYPES,
-      port: device.port,
+    const responses = await scanLoopback(device.port, {
       timeout: 10_000,
       knockDelay: 5_000,
       knockPorts: [knockServer.port],
@@ -200,10 +202,7 @@ describe("unicastScan", () => {
     silent.on("message", () => {
       queries += 1;
     });
-    const responses = await unicastScan({
-      hosts: ["127.0.0.1"],
-      serviceTypes: SERVICE_TYPES,
-      port: silent.address().port,
+    const responses = await scanLoopback(silent.address().port, {
       timeout: 400,
       knockDelay: 0,
       // Port 1 refuses: a failed knock is no failure of the scan.
@@ -222,10 +221,7 @@ describe("unicastScan", () => {
     proxy.on("message", (_query, from) =>
       proxy.send(sleepProxyResponse(), from.port, from.address),
     );
-    const responses = await unicastScan({
-      hosts: ["127.0.0.1"],
-      serviceTypes: SERVICE_TYPES,
-      port: proxy.address().port,
+    const responses = await scanLoopback(proxy.address().port, {
       timeout: 10_000,
       knockDelay: 60_000,
       knockPorts: [knockServer.port],
@@ -240,10 +236,7 @@ describe("unicastScan", () => {
   it("knocks within a scan shorter than the knock delay", async () => {
     const knockServer = await countingServer();
     const silent = await loopbackUdpSocket();
-    await unicastScan({
-      hosts: ["127.0.0.1"],
-      serviceTypes: SERVICE_TYPES,
-      port: silent.address().port,
+    await scanLoopback(silent.address().port, {
       timeout: 100,
       knockDelay: 60_000,
       knockPorts: [knockServer.port],

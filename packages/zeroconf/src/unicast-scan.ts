@@ -101,9 +101,9 @@ function nonLocalError(host: string): NonLocalSubnetError {
  * Asks each host directly (unicast to port 5353) for the given service types, as pyatv's
  * unicast scanner does: send the query packets, knock on the TCP ports of hosts that stay
  * silent or that a sleep proxy answers for, to wake them, resend every second until every
- * host has answered every packet or the timeout passes. Hosts that answered nothing are left out. Rejects with
- * NonLocalSubnetError if a host outside every local subnet gave no answer, and with the
- * signal's reason if `signal` aborts.
+ * host has answered every packet or the timeout passes. Hosts that answered nothing are
+ * left out. Rejects with NonLocalSubnetError if a host outside every local subnet gave no
+ * answer, and with the signal's reason if `signal` aborts.
  */
 export async function unicastScan(options: UnicastScanOptions): Promise<ZeroconfResponse[]> {
   options.signal?.throwIfAborted();
